@@ -1,0 +1,187 @@
+"""The data model: one small set of frozen dataclasses that every stage passes along.
+
+An ``Article`` is what every reader produces and every store keeps. Its JSON form
+(``article_to_dict`` / ``article_from_dict``) is the output contract of
+``newsarchive parse``; ``schema/article.schema.json`` describes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Caption:
+    """A photo caption and its credit ("© Agency/Name"), either may be missing."""
+
+    text: str
+    credit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedLink:
+    """A link to another article: "READ MORE: …", a "Read more" box, a "Related" list item."""
+
+    title: str
+    url: str | None = None
+    image_caption: str | None = None
+    image_credit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where an article came from: a file (path) or a URL, its bytes' sha256,
+    and the article's character span ``[start, end)`` in the decoded text."""
+
+    sha256: str
+    start: int
+    end: int
+    path: str | None = None
+    url: str | None = None
+    encoding: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A raw input after decoding: the whole text, with where it came from.
+
+    ``text`` is the decoded text exactly as in the input (no normalisation), so
+    article spans index into it and nothing is lost.
+    """
+
+    text: str
+    sha256: str
+    encoding: str
+    path: str | None = None
+    url: str | None = None
+    size: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article as published. Text fields are normalised (NFC, plain spaces);
+    ``raw`` keeps the article's original span of the decoded input."""
+
+    id: str
+    title: str | None
+    summary: str | None
+    paragraphs: tuple[str, ...]
+    source: SourceRef
+    captions: tuple[Caption, ...] = ()
+    related: tuple[RelatedLink, ...] = ()
+    categories: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    published: str | None = None
+    dateline: str | None = None
+    raw: str = field(default="", compare=False)
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def headline(self) -> str:
+        """What a listing shows: the title, else the summary, else the first paragraph."""
+        return self.title or self.summary or (self.paragraphs[0] if self.paragraphs else "")
+
+
+def article_key(title: str | None, summary: str | None, paragraphs: tuple[str, ...]) -> str:
+    """The identity of an article that has no URL: its normalised lead text.
+
+    The same article in two dumps (or re-fetched with an edited body) gets the same id,
+    so the store can merge categories and keep revisions.
+    """
+    lead = title or summary or (paragraphs[0] if paragraphs else "")
+    return " ".join(lead.casefold().split())[:300]
+
+
+def make_article_id(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def content_hash(article: Article) -> str:
+    """A hash of what a reader sees; categories and provenance are not part of it."""
+    payload = {
+        "title": article.title,
+        "summary": article.summary,
+        "paragraphs": list(article.paragraphs),
+        "captions": [[c.text, c.credit] for c in article.captions],
+        "related": [[r.title, r.url, r.image_caption, r.image_credit] for r in article.related],
+        "authors": list(article.authors),
+        "published": article.published,
+        "dateline": article.dateline,
+    }
+    blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()
+
+
+def article_to_dict(article: Article, *, with_raw: bool = False) -> dict[str, Any]:
+    source: dict[str, Any] = {
+        "sha256": article.source.sha256,
+        "start": article.source.start,
+        "end": article.source.end,
+        "encoding": article.source.encoding,
+    }
+    if article.source.url is not None:
+        source["url"] = article.source.url
+    if article.source.path is not None or article.source.url is None:
+        source["path"] = article.source.path
+    out: dict[str, Any] = {
+        "id": article.id,
+        "title": article.title,
+        "summary": article.summary,
+        "paragraphs": list(article.paragraphs),
+        "captions": [{"text": c.text, "credit": c.credit} for c in article.captions],
+        "related": [
+            {
+                "title": r.title,
+                "url": r.url,
+                "image_caption": r.image_caption,
+                "image_credit": r.image_credit,
+            }
+            for r in article.related
+        ],
+        "categories": list(article.categories),
+        "authors": list(article.authors),
+        "published": article.published,
+        "dateline": article.dateline,
+        "source": source,
+    }
+    if with_raw:
+        out["raw"] = article.raw
+    return out
+
+
+def article_from_dict(data: dict[str, Any]) -> Article:
+    src = data["source"]
+    return Article(
+        id=data["id"],
+        title=data.get("title"),
+        summary=data.get("summary"),
+        paragraphs=tuple(data.get("paragraphs", ())),
+        captions=tuple(Caption(c["text"], c.get("credit")) for c in data.get("captions", ())),
+        related=tuple(
+            RelatedLink(r["title"], r.get("url"), r.get("image_caption"), r.get("image_credit"))
+            for r in data.get("related", ())
+        ),
+        categories=tuple(data.get("categories", ())),
+        authors=tuple(data.get("authors", ())),
+        published=data.get("published"),
+        dateline=data.get("dateline"),
+        source=SourceRef(
+            sha256=src["sha256"],
+            start=src["start"],
+            end=src["end"],
+            path=src.get("path"),
+            url=src.get("url"),
+            encoding=src.get("encoding"),
+        ),
+        raw=data.get("raw", ""),
+    )
+
+
+def with_categories(article: Article, categories: tuple[str, ...]) -> Article:
+    return replace(article, categories=categories)

@@ -1,0 +1,153 @@
+"""The Store interface: what any archive backend (SQLite now, PostgreSQL later) provides.
+
+Everything above the store (CLI, web) talks to this interface only. A backend takes
+one input file's articles in one transaction (``add_document``), so a crash or Ctrl-C
+leaves the archive exactly as it was before that file.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from types import TracebackType
+
+from newsarchive.model import Article, Document
+
+
+class Outcome(Enum):
+    ADDED = "added"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True, slots=True)
+class IngestCounts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: IngestCounts) -> IngestCounts:
+        return IngestCounts(
+            self.added + other.added,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+        )
+
+    @classmethod
+    def of(cls, outcomes: Iterable[Outcome]) -> IngestCounts:
+        items = list(outcomes)
+        return cls(
+            added=items.count(Outcome.ADDED),
+            updated=items.count(Outcome.UPDATED),
+            unchanged=items.count(Outcome.UNCHANGED),
+        )
+
+
+class SortOrder(Enum):
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    text: str
+    category: str | None = None
+    date_from: str | None = None  # ISO date, inclusive
+    date_to: str | None = None  # ISO date, inclusive
+    sort: SortOrder = SortOrder.RELEVANCE
+    limit: int = 20
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    id: str
+    headline: str
+    title: str | None
+    summary: str | None
+    snippet: str  # with [ and ] around matched terms (see HIGHLIGHT_OPEN/CLOSE)
+    published: str | None
+    categories: tuple[str, ...]
+    score: float
+
+
+HIGHLIGHT_OPEN = "\x02"
+HIGHLIGHT_CLOSE = "\x03"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    hits: tuple[SearchHit, ...]
+    total: int  # matches considered; see ``bounded``
+    bounded: bool  # True when a very common query was ranked within its newest matches only
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    number: int  # 1 = first seen
+    content_hash: str
+    seen_at: str
+    article: Article
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryCount:
+    name: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveStats:
+    articles: int
+    sources: int
+    revisions: int
+    earliest: str | None
+    latest: str | None
+
+
+class Store(ABC):
+    """An archive of articles with full-text search. Use as a context manager."""
+
+    @abstractmethod
+    def add_document(self, document: Document, articles: Sequence[Article]) -> IngestCounts:
+        """Store one input and its articles atomically; same input twice adds nothing."""
+
+    @abstractmethod
+    def get(self, article_id: str) -> Article | None: ...
+
+    @abstractmethod
+    def revisions(self, article_id: str) -> list[Revision]:
+        """Every revision of an article, oldest first (the last is the current one)."""
+
+    @abstractmethod
+    def search(self, query: SearchQuery) -> SearchResult: ...
+
+    @abstractmethod
+    def categories(self) -> list[CategoryCount]: ...
+
+    @abstractmethod
+    def iter_articles(self, category: str | None = None) -> Iterator[Article]:
+        """Every current article, newest first, streamed (flat memory)."""
+
+    @abstractmethod
+    def source_text(self, sha256: str) -> bytes | None:
+        """The original bytes of an ingested input, exactly as read."""
+
+    @abstractmethod
+    def stats(self) -> ArchiveStats: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
