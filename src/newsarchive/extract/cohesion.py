@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable
+from itertools import chain
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _STEM = 5  # truncation stemming: "snowfall"/"snowstorm" stay apart, "talks"/"talked" meet
@@ -103,25 +104,24 @@ _STOP = frozenset(
 )
 
 
-def terms(text: str) -> Counter[str]:
-    words = (w.lower() for w in _WORD.findall(text))
-    return Counter(w[:_STEM] for w in words if w not in _STOP)
+def terms(text: str) -> frozenset[str]:
+    """The page's content words in a paragraph, truncation-stemmed."""
+    return frozenset([w[:_STEM] for w in _WORD.findall(text.lower()) if w not in _STOP])
 
 
-def document_frequencies(bags: Sequence[Counter[str]]) -> dict[str, float]:
-    """Inverse document frequency of each term over the page's paragraphs."""
-    df: Counter[str] = Counter()
-    for bag in bags:
-        df.update(bag.keys())
+def inverse_document_frequencies(bags: Iterable[frozenset[str]]) -> dict[str, float]:
+    """Squared idf weight of each term over the paragraphs looked at."""
+    bags = list(bags)
+    df = Counter(chain.from_iterable(bags))
     n = len(bags) + 1
-    return {term: math.log(n / count) for term, count in df.items()}
+    return {term: math.log(n / count) ** 2 for term, count in df.items()}
 
 
-def similarity(left: Counter[str], right: Counter[str], idf: dict[str, float]) -> float:
-    """Cosine of the tf-idf vectors of two bags of terms."""
+def similarity(left: frozenset[str], right: frozenset[str], weights: dict[str, float]) -> float:
+    """Cosine of the idf-weighted (binary) term vectors of two windows of text."""
     if not left or not right:
         return 0.0
-    dot = sum(left[t] * right[t] * idf.get(t, 0.0) ** 2 for t in left.keys() & right.keys())
-    norm_l = math.sqrt(sum((c * idf.get(t, 0.0)) ** 2 for t, c in left.items()))
-    norm_r = math.sqrt(sum((c * idf.get(t, 0.0)) ** 2 for t, c in right.items()))
+    dot = sum(weights.get(t, 0.0) for t in left & right)
+    norm_l = math.sqrt(sum(weights.get(t, 0.0) for t in left))
+    norm_r = math.sqrt(sum(weights.get(t, 0.0) for t in right))
     return dot / (norm_l * norm_r) if norm_l and norm_r else 0.0

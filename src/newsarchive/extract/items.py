@@ -23,7 +23,7 @@ class Kind(Enum):
     FOOTER = "footer"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Item:
     kind: Kind
     text: str
@@ -99,6 +99,8 @@ def _continues_line(prev: Line, line: Line, width: int) -> bool:
 def _line_item(line: Line) -> Item:
     text = line.text
     span = (line.start, line.end, line.blanks_before)
+    if pt.is_plain_paragraph(text):
+        return Item(Kind.PARA, text, *span)
     if pt.is_credit(text):
         return Item(Kind.CAPTION, text, *span, caption=Caption("", pt.clean_credit(text)))
     related = pt.related_inline(text)

@@ -137,7 +137,38 @@ _WIRE_DATELINE = re.compile(
     r"(?:\s*,\s*" + _MONTH + r"\s+\d{1,2})?\s*(?:\((?P<agency>[^)]{2,30})\))?)\s*[-–—]{1,2}\s+\S"
 )
 _TERMINAL = re.compile(r"[.!?…:;]['\"’”»)\]]*$")
+_TAIL = 6  # a sentence end is looked for in the last few characters only
 _WIRE_AGENCIES = ("Reuters", "AP", "AFP", "Bloomberg", "dpa", "EFE", "ANSA", "TASS", "PA")
+
+
+# Every special line is recognised by how it starts, by a credit inside it, or by being
+# short; a long line ending a sentence with none of these is body text (the fast path).
+_SPECIAL_START = re.compile(
+    r"^(?:©|\(|copyright\b|photo|image\b|picture\b|pic\b|pictured\b|caption\b|file\s+photo"
+    r"|above\b|top\b|credits?\b|source\b|read\b|also\b|see\b|more\b|related\b|watch\b"
+    r"|listen\b|recommended\b|continue\b|keep\s+reading|full\s+story|leave\b"
+    r"|\d+\s+(?:comments?|responses?|replies)\b|no\s+comments|comments?\b|older\b|newer\b"
+    r"|previous\b|next\b|«|‹|<|page\b|load\b|show\b|share\b|tweet\b|email\b|print\b"
+    r"|facebook\b|twitter\b|whatsapp\b|linkedin\b|telegram\b|permalink\b|back\s+to"
+    r"|advertisement\b|sponsored\b|subscribe\b|posted\b|filed\b|categor|topics?\b|tag"
+    r"|sections?\b|by\b|published\b|updated\b|last\s+updated|written\b|reporting\b"
+    r"|additional\b|compiled\b|date\b)",
+    re.IGNORECASE,
+)
+_CREDIT_MARK = re.compile(r"©|/|\([cC]\)|hoto|HOTO|Image|IMAGE|image:|icture")
+
+
+def is_plain_paragraph(text: str) -> bool:
+    """A line that can only be body text: it ends a sentence, does not end with a date
+    (as captions do), and has no marker of a caption, credit, related link, byline or
+    page furniture. The fast path: most lines of a dump are such paragraphs."""
+    return (
+        len(text) > 80
+        and _TERMINAL.search(text[-_TAIL:]) is not None
+        and _SPECIAL_START.match(text) is None
+        and (len(text) > 600 or _CREDIT_MARK.search(text) is None)
+        and not (text[-2:-1].isdigit() and _ENDS_WITH_DATE.search(text[-40:]))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +179,7 @@ class Byline:
 
 def header_category(text: str) -> str | None:
     """The category a page header names: "Category Archive : Russia" -> "Russia"."""
-    if word_count(text) > 10 or _TERMINAL.search(text):
+    if word_count(text) > 10 or has_terminal_punctuation(text):
         return None
     match = _HEADER.match(text)
     if not match:
@@ -321,4 +352,4 @@ def wire_dateline(text: str) -> str | None:
 
 
 def has_terminal_punctuation(text: str) -> bool:
-    return bool(_TERMINAL.search(text))
+    return bool(_TERMINAL.search(text[-_TAIL:]))

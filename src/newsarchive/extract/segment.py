@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,7 +21,7 @@ from newsarchive.extract.items import Item, Kind
 _GROUP_KINDS = (Kind.HEADING, Kind.BYLINE, Kind.CATEGORY)
 _BODY_KINDS = (Kind.PARA, Kind.CAPTION, Kind.RELATED)
 _ENDINGS = (Kind.TEASER_END, Kind.FOOTER, Kind.CATEGORY)
-_WINDOW = 4  # paragraphs on each side of a boundary compared for cohesion
+_WINDOW = 2  # paragraphs on each side of a boundary compared for cohesion
 # Below this cosine the two sides of a lone headline are taken as different stories.
 # Measured on our layouts: boundaries score 0.00-0.12, paragraphs within one story 0.25+.
 _MAX_COHESION = 0.2
@@ -98,21 +97,38 @@ def _group_end(items: Sequence[Item], i: int) -> int:
 
 
 def _accepted_starts(items: Sequence[Item], candidates: Sequence[Candidate]) -> list[int]:
-    bags = [cohesion.terms(it.text) if it.kind is Kind.PARA else Counter[str]() for it in items]
-    idf = cohesion.document_frequencies([b for b in bags if b])
-    strict = _bylined_layout(items, candidates)
-    limit = _MAX_COHESION_STRICT if strict else _MAX_COHESION
+    doubtful = [n for n, c in enumerate(candidates) if n and not c.certain]
+    windows = {
+        n: _windows(items, candidates, n) for n in doubtful if not _continues(items, candidates[n])
+    }
+    bags = {k: cohesion.terms(items[k].text) for pair in windows.values() for w in pair for k in w}
+    weights = cohesion.inverse_document_frequencies(bags.values())
+    limit = _MAX_COHESION_STRICT if _bylined_layout(items, candidates) else _MAX_COHESION
     starts: list[int] = []
     for n, cand in enumerate(candidates):
-        if cand.certain or not starts:
-            starts.append(cand.index)
+        if n in windows:
+            before, after = windows[n]
+            left = frozenset().union(*(bags[k] for k in before))
+            right = frozenset().union(*(bags[k] for k in after))
+            if cohesion.similarity(left, right, weights) >= limit:
+                continue
+        elif n in doubtful:
             continue
-        stop = candidates[n + 1].index if n + 1 < len(candidates) else len(items)
-        before = _window(bags, range(cand.index - 1, starts[-1] - 1, -1))
-        after = _window(bags, range(cand.body, stop)) + cohesion.terms(items[cand.index].text)
-        if cohesion.similarity(before, after, idf) < limit and not _continues(items, cand):
-            starts.append(cand.index)
+        starts.append(cand.index)
     return starts
+
+
+def _windows(
+    items: Sequence[Item], candidates: Sequence[Candidate], n: int
+) -> tuple[list[int], list[int]]:
+    """The paragraphs just before a candidate (back to the previous one) and the candidate's
+    headline with the paragraphs after it (up to the next one)."""
+    cand = candidates[n]
+    first = candidates[n - 1].body
+    stop = candidates[n + 1].index if n + 1 < len(candidates) else len(items)
+    before = [k for k in range(cand.index - 1, first - 1, -1) if items[k].kind is Kind.PARA]
+    after = [k for k in range(cand.body, stop) if items[k].kind is Kind.PARA]
+    return before[:_WINDOW], [cand.index, *after[:_WINDOW]]
 
 
 def _continues(items: Sequence[Item], cand: Candidate) -> bool:
@@ -131,18 +147,6 @@ def _bylined_layout(items: Sequence[Item], candidates: Sequence[Candidate]) -> b
         c for c in certain if any(it.kind is Kind.BYLINE for it in items[c.index : c.body])
     ]
     return len(with_byline) >= 2 and len(with_byline) == len(certain)
-
-
-def _window(bags: Sequence[Counter[str]], indices: range) -> Counter[str]:
-    total: Counter[str] = Counter()
-    taken = 0
-    for k in indices:
-        if bags[k]:
-            total.update(bags[k])
-            taken += 1
-            if taken == _WINDOW:
-                break
-    return total
 
 
 def _has_content(items: Sequence[Item]) -> bool:

@@ -8,19 +8,23 @@ from dataclasses import dataclass
 
 # Non-breaking, narrow, figure, ideographic and other Unicode spaces, and the
 # zero-width characters editors leave behind.
-_SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# A line is a run of characters between line breaks (the breaks str.splitlines knows).
+_CONTENT = re.compile("[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 
 
 def normalize(text: str) -> str:
     """NFC, every kind of space as one plain space, invisible characters dropped, trimmed."""
-    text = _INVISIBLE.sub("", text)
-    text = _SPACES.sub(" ", text)
-    return unicodedata.normalize("NFC", text).strip()
+    if not text.isascii():
+        if _INVISIBLE.search(text):
+            text = _INVISIBLE.sub("", text)
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+    # str.split() splits on every Unicode space, non-breaking and narrow ones included
+    return " ".join(text.split())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Line:
     """One non-blank line: normalised text, its span in the decoded input, and how many
     blank lines stood before it."""
@@ -34,18 +38,16 @@ class Line:
 def split_lines(text: str) -> list[Line]:
     """Non-blank lines with their original character offsets (end excludes the newline)."""
     lines: list[Line] = []
-    blanks = 0
-    for match in _LINE.finditer(text):
-        chunk = match.group(0)
-        if not chunk:
-            break
-        content = chunk.rstrip("\r\n")
-        clean = normalize(content)
+    previous_end = 0
+    for match in _CONTENT.finditer(text):
+        clean = normalize(match.group())
         if not clean:
-            blanks += 1
             continue
-        lines.append(Line(clean, match.start(), match.start() + len(content), blanks))
-        blanks = 0
+        start = match.start()
+        gap = text[previous_end:start]
+        breaks = gap.count("\n") + gap.count("\r") - gap.count("\r\n")
+        lines.append(Line(clean, start, match.end(), max(breaks - 1, 0)))
+        previous_end = match.end()
     return lines
 
 
