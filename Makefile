@@ -1,0 +1,42 @@
+# The same commands as the README. `make run` and `make test` work on a fresh machine.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SAMPLE := src/newsarchive/data/category-archive-russia.txt
+DB ?= newsarchive.db
+
+.PHONY: install run test lint format bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+# The main job on the embedded default: ingest the bundled sample into SQLite and read it back.
+run: install
+	$(BIN)/newsarchive ingest --db $(DB) $(SAMPLE)
+	$(BIN)/newsarchive categories --db $(DB)
+	$(BIN)/newsarchive search --db $(DB) --limit 3 Peskov
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+# Lint, types, then every test; pytest's exit code 5 (no tests collected) is not a failure.
+test: lint
+	$(BIN)/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 0; fi; exit $$rc
+
+format: install
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+bench: install
+	$(BIN)/python benchmarks/bench_parse.py
+	$(BIN)/python benchmarks/bench_store.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache
