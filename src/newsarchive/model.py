@@ -49,7 +49,8 @@ class Document:
     """A raw input after decoding: the whole text, with where it came from.
 
     ``text`` is the decoded text exactly as in the input (no normalisation), so
-    article spans index into it and nothing is lost.
+    article spans index into it and nothing is lost; ``data`` holds the input's bytes as
+    read, when the reader had them, so the store can keep the original exactly.
     """
 
     text: str
@@ -58,6 +59,7 @@ class Document:
     path: str | None = None
     url: str | None = None
     size: int = 0
+    data: bytes = field(default=b"", repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from itertools import chain
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
+_OPENING = 300  # characters of each paragraph compared: its opening names who and what
 _STEM = 5  # truncation stemming: "snowfall"/"snowstorm" stay apart, "talks"/"talked" meet
 _STOP = frozenset(
     [
@@ -105,8 +106,8 @@ _STOP = frozenset(
 
 
 def terms(text: str) -> frozenset[str]:
-    """The page's content words in a paragraph, truncation-stemmed."""
-    return frozenset([w[:_STEM] for w in _WORD.findall(text.lower()) if w not in _STOP])
+    """The content words of a paragraph's opening, truncation-stemmed."""
+    return frozenset([w[:_STEM] for w in _WORD.findall(text[:_OPENING].lower())]) - _STOP
 
 
 def inverse_document_frequencies(bags: Iterable[frozenset[str]]) -> dict[str, float]:

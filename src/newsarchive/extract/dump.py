@@ -165,7 +165,7 @@ def _is_article(parts: _Parts) -> bool:
 
 
 def _is_prose(text: str) -> bool:
-    words = text.split()
+    words = text[:400].split()
     if len(words) < 6:
         return False
     wordlike = sum(1 for w in words if _PROSE_WORD.match(w))

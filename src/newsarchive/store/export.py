@@ -1,0 +1,141 @@
+"""Stream articles out of an archive as JSON Lines, CSV or Parquet, in flat memory.
+
+* JSON Lines: one ``article_to_dict`` object a line, UTF-8, non-ASCII kept as is.
+* CSV: one row an article. Scalar fields as text (empty for missing); every list field
+  (``paragraphs``, ``captions``, ``related``, ``categories``, ``authors``) is a JSON
+  array in its cell, so it round-trips exactly and survives commas and newlines.
+* Parquet: typed columns (lists of strings, lists of structs for captions and related),
+  written in record batches of ``batch_size`` rows.
+
+A file output is written next to its target and renamed into place at the end, so an
+interrupted export never leaves a half-written file under the requested name.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from itertools import islice
+from pathlib import Path
+from typing import Any, TextIO
+
+from newsarchive.model import Article, article_to_dict
+
+CSV_COLUMNS = (
+    "id",
+    "title",
+    "summary",
+    "published",
+    "dateline",
+    "paragraphs",
+    "captions",
+    "related",
+    "categories",
+    "authors",
+    "source_path",
+    "source_url",
+    "source_sha256",
+    "source_start",
+    "source_end",
+    "source_encoding",
+)
+_LIST_FIELDS = frozenset({"paragraphs", "captions", "related", "categories", "authors"})
+
+
+class ExportFormat(Enum):
+    JSONL = "jsonl"
+    CSV = "csv"
+    PARQUET = "parquet"
+
+
+def write_jsonl(articles: Iterable[Article], out: TextIO) -> int:
+    count = 0
+    for article in articles:
+        out.write(json.dumps(article_to_dict(article), ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def write_csv(articles: Iterable[Article], out: TextIO) -> int:
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for article in articles:
+        writer.writerow(_flat_row(article, list_as_json=True))
+        count += 1
+    return count
+
+
+def write_parquet(articles: Iterable[Article], path: Path, *, batch_size: int = 1000) -> int:
+    import pyarrow as pa  # imported here: only Parquet export pays its import time
+    import pyarrow.parquet as pq
+
+    schema = _parquet_schema(pa)
+    count = 0
+    with _replaced_on_success(path) as partial, pq.ParquetWriter(str(partial), schema) as writer:
+        for rows in _batches(articles, batch_size):
+            batch = [_flat_row(article, list_as_json=False) for article in rows]
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+            count += len(batch)
+    return count
+
+
+def write_file(articles: Iterable[Article], path: Path, fmt: ExportFormat) -> int:
+    """Write ``articles`` to ``path`` in ``fmt``; the file appears only when complete."""
+    if fmt is ExportFormat.PARQUET:
+        return write_parquet(articles, path)
+    with (
+        _replaced_on_success(path) as partial,
+        partial.open("w", encoding="utf-8", newline="") as out,
+    ):
+        return write_jsonl(articles, out) if fmt is ExportFormat.JSONL else write_csv(articles, out)
+
+
+def _flat_row(article: Article, *, list_as_json: bool) -> dict[str, Any]:
+    data = article_to_dict(article)
+    source = data.pop("source")
+    row: dict[str, Any] = {key: data[key] for key in CSV_COLUMNS if key in data}
+    for key in ("path", "url", "sha256", "start", "end", "encoding"):
+        row[f"source_{key}"] = source.get(key)
+    if list_as_json:
+        for key in _LIST_FIELDS:
+            row[key] = json.dumps(row[key], ensure_ascii=False)
+    return row
+
+
+def _parquet_schema(pa: Any) -> Any:
+    text = pa.string()
+    caption = pa.struct([("text", text), ("credit", text)])
+    related = pa.struct(
+        [("title", text), ("url", text), ("image_caption", text), ("image_credit", text)]
+    )
+    types = {
+        "paragraphs": pa.list_(text),
+        "captions": pa.list_(caption),
+        "related": pa.list_(related),
+        "categories": pa.list_(text),
+        "authors": pa.list_(text),
+        "source_start": pa.int64(),
+        "source_end": pa.int64(),
+    }
+    return pa.schema([(name, types.get(name, text)) for name in CSV_COLUMNS])
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    iterator = iter(articles)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+@contextmanager
+def _replaced_on_success(path: Path) -> Iterator[Path]:
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        yield partial
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)

@@ -1,0 +1,162 @@
+"""The SQLite archive file: how it is opened, and its schema as ordered migrations.
+
+``PRAGMA user_version`` holds how many migrations a database has had; opening a
+database applies the missing ones in one transaction. Append new migrations at the
+end, never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from newsarchive.errors import StoreError
+
+# v1: sources kept compressed in chunks, current articles, older revisions, categories
+# with maintained counts, and an external-content FTS5 index over the current text.
+V1 = """
+CREATE TABLE sources (
+    id        INTEGER PRIMARY KEY,
+    sha256    TEXT NOT NULL UNIQUE,
+    path      TEXT,
+    url       TEXT,
+    encoding  TEXT NOT NULL,   -- as the reader decoded it
+    codec     TEXT NOT NULL,   -- what the chunks are encoded with (the same, unless impossible)
+    exact     INTEGER NOT NULL, -- 1 when source_text gives bytes with this sha256
+    original  BLOB,             -- zlib of the input's bytes, only when the chunks differ
+    size      INTEGER NOT NULL,
+    chars     INTEGER NOT NULL,
+    added_at  TEXT NOT NULL
+);
+CREATE TABLE source_chunks (
+    source_id INTEGER NOT NULL REFERENCES sources(id),
+    start     INTEGER NOT NULL, -- character offset of this chunk in the decoded text
+    data      BLOB NOT NULL,    -- zlib of the chunk's bytes in sources.codec
+    PRIMARY KEY (source_id, start)
+);
+CREATE TABLE articles (
+    num          INTEGER PRIMARY KEY, -- the FTS rowid; grows with ingest order
+    id           TEXT NOT NULL UNIQUE,
+    title        TEXT,
+    summary      TEXT,
+    body         TEXT NOT NULL,
+    captions     TEXT NOT NULL,       -- caption texts and credits, for search
+    published    TEXT,
+    extra        TEXT NOT NULL,       -- compact JSON: the rest of the article
+    content_hash TEXT,                -- model.content_hash, filled when the id comes again
+    revision     INTEGER NOT NULL,
+    source_id    INTEGER NOT NULL REFERENCES sources(id),
+    span_start   INTEGER NOT NULL,
+    span_end     INTEGER NOT NULL,
+    first_seen   TEXT NOT NULL,
+    revised_at   TEXT NOT NULL,       -- when the current revision was first seen
+    last_seen    TEXT NOT NULL
+);
+CREATE INDEX articles_published ON articles(published, num);
+CREATE INDEX articles_num_published ON articles(num, published); -- search date filters
+CREATE TABLE categories (
+    id       INTEGER PRIMARY KEY,
+    name     TEXT NOT NULL UNIQUE,
+    articles INTEGER NOT NULL DEFAULT 0 -- maintained by the store, so listing is instant
+);
+CREATE TABLE article_categories (
+    article_num INTEGER NOT NULL REFERENCES articles(num),
+    category_id INTEGER NOT NULL REFERENCES categories(id),
+    position    INTEGER NOT NULL,
+    PRIMARY KEY (article_num, category_id)
+) WITHOUT ROWID;
+CREATE INDEX article_categories_category ON article_categories(category_id, article_num);
+CREATE TABLE revisions (
+    article_num  INTEGER NOT NULL REFERENCES articles(num),
+    number       INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    seen_at      TEXT NOT NULL,
+    source_id    INTEGER NOT NULL REFERENCES sources(id),
+    data         BLOB NOT NULL,        -- zlib of the article's JSON (article_to_dict)
+    PRIMARY KEY (article_num, number)
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, summary, body, captions,
+    content='articles', content_rowid='num',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1,)
+LATEST = len(MIGRATIONS)
+
+
+def migrate(db: sqlite3.Connection, name: str) -> None:
+    """Bring the database to ``LATEST``, all missing steps in one transaction."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version > LATEST:
+        raise StoreError(
+            f"{name} has schema version {version} but this newsarchive knows up to "
+            f"{LATEST}; upgrade newsarchive to open it"
+        )
+    if version == LATEST:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for step in range(version, LATEST):
+            for statement in _statements(MIGRATIONS[step]):
+                db.execute(statement)
+        db.execute(f"PRAGMA user_version = {LATEST}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (executescript would commit on its own)."""
+    statements: list[str] = []
+    current = ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return [s for s in statements if s]
+
+
+def open_database(path: Path, *, readonly: bool) -> sqlite3.Connection:
+    """Open (creating unless read-only), check it is ours, tune it and migrate it."""
+    if readonly and not path.exists():
+        raise StoreError(f"{path} does not exist; ingest something first or pass another --db")
+    uri = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rwc'}"
+    try:
+        db = sqlite3.connect(uri, uri=True, isolation_level=None)
+        db.execute("PRAGMA busy_timeout = 5000")
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is not a newsarchive database; pass another --db") from exc
+    try:
+        _tune(db, readonly)
+        _check_ours(db, path)
+        if not readonly:
+            migrate(db, str(path))
+        elif int(db.execute("PRAGMA user_version").fetchone()[0]) != LATEST:
+            raise StoreError(f"{path} needs a schema upgrade; open it once without read-only")
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _tune(db: sqlite3.Connection, readonly: bool) -> None:
+    if not readonly:
+        # Articles are a few KB: on 4 KiB pages each would fill a page alone and waste
+        # a quarter of it. Only takes effect when the file is created.
+        db.execute("PRAGMA page_size = 16384")
+        db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")  # durable at checkpoints; atomic always (WAL)
+    db.execute("PRAGMA cache_size = -65536")  # 64 MiB
+    db.execute("PRAGMA temp_store = MEMORY")
+
+
+def _check_ours(db: sqlite3.Connection, path: Path) -> None:
+    """A fresh file is fine; a SQLite file of some other program is not."""
+    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if names and not {"articles", "sources", "articles_fts"} <= names:
+        raise StoreError(f"{path} is not a newsarchive database; pass another --db")

@@ -1,0 +1,208 @@
+"""Full-text search over the SQLite store's FTS5 index.
+
+Ranking every match of a very common query ("the", "said") with bm25 costs time in
+proportion to the matches, so a query with more than ``RANK_WINDOW`` matches is ranked
+(or sorted) within its ``RANK_WINDOW`` most recently added matches only: the result
+says ``bounded=True`` and ``total`` is then a lower bound (``RANK_WINDOW``). Otherwise
+``total`` is the exact number of matches.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from newsarchive.errors import QueryError
+from newsarchive.store.base import (
+    HIGHLIGHT_CLOSE,
+    HIGHLIGHT_OPEN,
+    SearchHit,
+    SearchQuery,
+    SearchResult,
+    SortOrder,
+)
+
+RANK_WINDOW = 10_000
+# bm25 column weights: title, summary, body, captions
+BM25 = "bm25(articles_fts, 10.0, 5.0, 1.0, 2.0)"
+SNIPPET_TOKENS = 24
+# a match's date, from the covering (num, published) index instead of the article row
+PUBLISHED = "(SELECT published FROM articles INDEXED BY articles_num_published WHERE num = f.rowid)"
+_TOKEN = re.compile(r'"[^"]*"|[^\s"]+|"')
+_BAREWORD = re.compile(r"^[\w()^:+]+\*?$")
+_OPERATORS = frozenset({"AND", "OR", "NOT"})
+
+
+def fts_expression(text: str) -> str:
+    """The user's query as an FTS5 expression.
+
+    Phrases, AND/OR/NOT, NEAR, ``column:`` and ``prefix*`` pass through; a word with
+    punctuation inside (``covid-19``, ``O'Neill``) becomes a phrase instead of an error.
+    """
+    parts = []
+    for token in _TOKEN.findall(text):
+        if not any(c.isalnum() or c in '"()' for c in token):
+            raise QueryError(
+                f"cannot search for {text!r}: {token!r} is not a word; close every double "
+                "quote, put words on both sides of AND/OR/NOT, and use * only at the end of a word"
+            )
+        if token.startswith('"') or token in _OPERATORS or _BAREWORD.match(token):
+            parts.append(token)
+        else:
+            star = "*" if token.endswith("*") and len(token) > 1 else ""
+            parts.append(f'"{token.removesuffix(star)}"{star}')
+    return " ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """The WHERE clause shared by the count, window and ranking queries."""
+
+    where: str
+    params: tuple[object, ...]
+
+
+def run_search(db: sqlite3.Connection, query: SearchQuery) -> SearchResult:
+    expression = fts_expression(query.text)
+    if not expression:
+        raise QueryError("the search query is empty; type one or more words")
+    try:
+        return _search(db, query, expression)
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc) or "unterminated" in str(exc) or "no such column" in str(exc):
+            raise QueryError(
+                f"cannot search for {query.text!r} ({exc}); close every double quote, put "
+                "words on both sides of AND/OR/NOT, and use * only at the end of a word"
+            ) from exc
+        raise
+
+
+def _search(db: sqlite3.Connection, query: SearchQuery, expression: str) -> SearchResult:
+    plan = _plan(db, query, expression)
+    if plan is None:
+        return SearchResult(hits=(), total=0, bounded=False)
+    floor = db.execute(
+        f"SELECT f.rowid FROM articles_fts f WHERE {plan.where}"
+        " ORDER BY f.rowid DESC LIMIT 1 OFFSET ?",
+        (*plan.params, RANK_WINDOW - 1),
+    ).fetchone()
+    bounded = floor is not None
+    if bounded:
+        plan = _Plan(f"{plan.where} AND f.rowid >= ?", (*plan.params, floor[0]))
+        total = RANK_WINDOW
+    else:
+        total = db.execute(
+            f"SELECT count(*) FROM articles_fts f WHERE {plan.where}", plan.params
+        ).fetchone()[0]
+    ranked = _ranked(db, query, plan)
+    hits = _hits(db, expression, ranked)
+    return SearchResult(hits=hits, total=int(total), bounded=bounded)
+
+
+def _plan(db: sqlite3.Connection, query: SearchQuery, expression: str) -> _Plan | None:
+    """The WHERE clause over ``articles_fts f``; None when no article is in the date range.
+
+    Filters never read the articles table row by row (a few KB each): dates become a
+    rowid range, then each match's date is read from the small (num, published) index.
+    """
+    where: list[str] = ["articles_fts MATCH ?"]
+    params: list[object] = [expression]
+    dates, date_params = _date_condition(query)
+    if dates:
+        low, high = db.execute(
+            "SELECT min(num), max(num) FROM articles WHERE "
+            + " AND ".join(f"published {op}" for op in dates.split(" AND ")),
+            date_params,
+        ).fetchone()
+        if low is None:
+            return None
+        where.append("f.rowid BETWEEN ? AND ?")
+        where.append(" AND ".join(f"{PUBLISHED} {op}" for op in dates.split(" AND ")))
+        params += [low, high, *date_params]
+    if query.category:
+        where.append(
+            "EXISTS (SELECT 1 FROM article_categories ac JOIN categories c"
+            " ON c.id = ac.category_id WHERE ac.article_num = f.rowid AND c.name = ?)"
+        )
+        params.append(query.category)
+    return _Plan(" AND ".join(where), tuple(params))
+
+
+def _date_condition(query: SearchQuery) -> tuple[str, list[object]]:
+    conditions: list[str] = []
+    params: list[object] = []
+    if query.date_from:
+        conditions.append(">= ?")
+        params.append(query.date_from)
+    if query.date_to:
+        conditions.append("<= ?")
+        params.append(query.date_to + "\uffff")  # inclusive of times on that day
+    return " AND ".join(conditions), params
+
+
+def _ranked(db: sqlite3.Connection, query: SearchQuery, plan: _Plan) -> list[tuple[int, float]]:
+    if query.sort is SortOrder.NEWEST:
+        order = f"{PUBLISHED} DESC NULLS LAST, f.rowid DESC"
+    else:
+        order = "score, f.rowid DESC"
+    rows = db.execute(
+        f"SELECT f.rowid, {BM25} AS score FROM articles_fts f"
+        f" WHERE {plan.where} ORDER BY {order} LIMIT ? OFFSET ?",
+        (*plan.params, max(query.limit, 0), max(query.offset, 0)),
+    ).fetchall()
+    return [(int(num), float(score)) for num, score in rows]
+
+
+def _hits(
+    db: sqlite3.Connection, expression: str, ranked: list[tuple[int, float]]
+) -> tuple[SearchHit, ...]:
+    """Snippets and listing fields for the ranked rows, evaluating the query once.
+
+    A prefix or phrase query rebuilds its doclist on every evaluation, so the snippets
+    come from one scan of the ranked rows' rowid range; ``+f.rowid IN`` keeps the list
+    out of FTS5's hands (it would evaluate the query once per rowid) and computes a
+    snippet only for the ranked rows.
+    """
+    if not ranked:
+        return ()
+    nums = [num for num, _ in ranked]
+    marks = ",".join("?" * len(nums))
+    rows = {
+        row[0]: row[1:]
+        for row in db.execute(
+            f"SELECT f.rowid, snippet(articles_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}),"
+            " a.id, a.title, a.summary, a.body, a.published"
+            " FROM articles_fts f CROSS JOIN articles a ON a.num = f.rowid"
+            f" WHERE articles_fts MATCH ? AND f.rowid BETWEEN ? AND ? AND +f.rowid IN ({marks})",
+            (HIGHLIGHT_OPEN, HIGHLIGHT_CLOSE, expression, min(nums), max(nums), *nums),
+        )
+    }
+    categories: dict[int, list[str]] = {}
+    for num, name in db.execute(
+        "SELECT ac.article_num, c.name FROM article_categories ac"
+        f" JOIN categories c ON c.id = ac.category_id WHERE ac.article_num IN ({marks})"
+        " ORDER BY ac.article_num, ac.position",
+        nums,
+    ):
+        categories.setdefault(num, []).append(name)
+    return tuple(_hit(rows[num], tuple(categories.get(num, ())), score) for num, score in ranked)
+
+
+def _hit(
+    row: tuple[str, str, str | None, str | None, str, str | None],
+    categories: tuple[str, ...],
+    score: float,
+) -> SearchHit:
+    snippet, article_id, title, summary, body, published = row
+    headline = title or summary or body.split("\n\n", 1)[0]
+    return SearchHit(
+        id=article_id,
+        headline=headline,
+        title=title,
+        summary=summary,
+        snippet=snippet,
+        published=published,
+        categories=categories,
+        score=-score,  # bm25 is lower-is-better; a hit's score is higher-is-better
+    )

@@ -1,0 +1,65 @@
+"""Property: any article the readers can produce comes back from the store unchanged."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsarchive.model import Article, Caption, RelatedLink, SourceRef, make_article_id
+from newsarchive.store.sqlite import SQLiteStore
+from tests.store.documents import Draft, build_document
+
+text = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
+maybe_text = st.none() | text
+# paragraphs that cannot be recovered by splitting the body are stored apart
+paragraph = text | st.sampled_from(["", "one\n\ntwo", "\n\n", " "])
+captions = st.lists(st.builds(Caption, text, maybe_text), max_size=2)
+related = st.lists(st.builds(RelatedLink, text, maybe_text, maybe_text, maybe_text), max_size=2)
+
+
+@st.composite
+def articles(draw: st.DrawFn) -> Article:
+    """An article with a placeholder source; the test places it in a document."""
+    return Article(
+        id=make_article_id(draw(text)),
+        title=draw(maybe_text),
+        summary=draw(maybe_text),
+        paragraphs=tuple(draw(st.lists(paragraph, max_size=4))),
+        source=SourceRef("", 0, 0),
+        captions=tuple(draw(captions)),
+        related=tuple(draw(related)),
+        categories=tuple(draw(st.lists(text, max_size=3, unique=True))),
+        authors=tuple(draw(st.lists(text, max_size=2))),
+        published=draw(st.none() | st.dates().map(str)),
+        dateline=draw(maybe_text),
+    )
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    article=articles(),
+    encoding=st.sampled_from(["utf-8", "utf-16", "utf-8-sig"]),
+    own_raw=st.none() | text,
+    other_path=st.none() | text,
+)
+def test_any_article_round_trips(
+    article: Article, encoding: str, own_raw: str | None, other_path: str | None
+) -> None:
+    draft = Draft(article.summary or "-", article.paragraphs, key="placed")
+    document, (placed,) = build_document([draft], encoding=encoding)
+    source = placed.source if other_path is None else replace(placed.source, path=other_path)
+    stored = replace(article, source=source, raw=placed.raw if own_raw is None else own_raw)
+
+    with tempfile.TemporaryDirectory() as tmp, SQLiteStore(Path(tmp) / "a.db") as store:
+        store.add_document(document, [stored])
+
+        got = store.get(stored.id)
+
+        assert got == stored
+        assert got is not None and got.raw == stored.raw
+        assert store.revisions(stored.id)[-1].article == stored
+        assert store.source_text(document.sha256) == document.text.encode(encoding)

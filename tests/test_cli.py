@@ -1,0 +1,227 @@
+"""Round trips through the command line on the bundled sample dump."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from newsarchive import __version__
+from newsarchive.extract.dump import split_archive_page
+from newsarchive.ingest.textfile import read_text_file
+from newsarchive.model import article_from_dict, article_to_dict
+from tests.cli_support import invoke, run, stderr_lines
+from tests.conftest import SAMPLE
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "archive.db"
+    result = invoke(["ingest", SAMPLE, "--db", path])
+    assert result.exit_code == 0, result.stderr
+    return path
+
+
+def _jsonl(text: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_version() -> None:
+    result = invoke(["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.stdout
+
+
+def test_parse_prints_the_reader_output_as_json_lines() -> None:
+    result = invoke(["parse", SAMPLE])
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    expected = split_archive_page(read_text_file(SAMPLE))
+    rows = _jsonl(result.stdout)
+    assert rows == [article_to_dict(a) for a in expected]
+    assert [article_from_dict(r) for r in rows] == expected
+    assert "“" in result.stdout  # ensure_ascii=False: text as text
+
+
+def test_parse_raw_adds_the_original_span() -> None:
+    rows = _jsonl(invoke(["parse", "--raw", SAMPLE]).stdout)
+    text = SAMPLE.read_text(encoding="utf-8")
+    for row in rows:
+        source = row["source"]
+        assert isinstance(source, dict)
+        assert row["raw"] == text[source["start"] : source["end"]]
+
+
+def test_ingest_twice_adds_nothing_the_second_time(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    first = invoke(["ingest", SAMPLE, "--db", db])
+    second = invoke(["ingest", SAMPLE, "--db", db])
+    assert first.stdout.strip() == "1 file: 10 added, 0 updated, 0 unchanged, 0 failed"
+    assert second.stdout.strip() == "1 file: 0 added, 0 updated, 10 unchanged, 0 failed"
+    assert first.stderr == second.stderr == ""  # not a terminal: no progress bar
+
+
+def test_db_defaults_to_env_then_cwd(tmp_path: Path) -> None:
+    env_db = tmp_path / "from-env.db"
+    result = invoke(["ingest", SAMPLE], env={"NEWSARCHIVE_DB": str(env_db)})
+    assert result.exit_code == 0
+    assert env_db.exists()
+    proc = run(["ingest", SAMPLE], cwd=tmp_path)
+    assert proc.returncode == 0
+    assert (tmp_path / "newsarchive.db").exists()
+
+
+def test_search_human_and_json(db: Path) -> None:
+    human = invoke(["search", "Kursk", "--db", db])
+    assert human.exit_code == 0
+    assert "[Kursk]" in human.stdout
+    assert "\x02" not in human.stdout
+    hits = _jsonl(invoke(["search", "Kursk", "--json", "--db", db]).stdout)
+    assert hits
+    assert all("[Kursk]" in str(hit["snippet"]) for hit in hits)
+    assert {str(hit["id"]) for hit in hits} <= {str(r["id"]) for r in _export_jsonl(db)}
+
+
+def test_search_filters_and_limit(db: Path) -> None:
+    hits = _jsonl(invoke(["search", "Russia", "--json", "--limit", "2", "--db", db]).stdout)
+    assert len(hits) == 2
+    none = invoke(["search", "Russia", "--category", "Sport", "--db", db])
+    assert none.exit_code == 0
+    assert none.stdout == ""
+    assert "nothing matches" in none.stderr
+    ranged = invoke(["search", "Russia", "--from", "2000-01-01", "--to", "2100-01-01", "--db", db])
+    assert ranged.exit_code == 0
+
+
+def test_search_errors(db: Path) -> None:
+    bad_query = invoke(["search", '"unclosed', "--db", db])
+    assert bad_query.exit_code == 2
+    assert len(stderr_lines(bad_query.stderr)) == 1
+    bad_date = invoke(["search", "x", "--from", "yesterday", "--db", db])
+    assert bad_date.exit_code == 2
+    assert len(stderr_lines(bad_date.stderr)) == 1
+
+
+def test_show_readable_json_raw_and_unknown(db: Path) -> None:
+    rows = _export_jsonl(db)
+    article = next(r for r in rows if r["related"]) if any(r["related"] for r in rows) else rows[0]
+    article_id = str(article["id"])
+    readable = invoke(["show", article_id, "--db", db])
+    assert readable.exit_code == 0
+    assert f"Id: {article_id}" in readable.stdout
+    assert "Categories: Russia" in readable.stdout
+    assert "Source: " in readable.stdout
+    paragraphs = article["paragraphs"]
+    assert isinstance(paragraphs, list)
+    assert paragraphs[0] in readable.stdout
+    as_json = json.loads(invoke(["show", article_id, "--json", "--revisions", "--db", db]).stdout)
+    assert as_json["id"] == article_id
+    assert as_json["revisions"] == [] or as_json["revisions"][-1]["article"]["id"] == article_id
+    raw = invoke(["show", article_id, "--raw", "--db", db]).stdout
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert raw.rstrip("\n") in text
+    unknown = invoke(["show", "0000000000000000", "--db", db])
+    assert unknown.exit_code == 1
+    assert stderr_lines(unknown.stderr) == [
+        "newsarchive: 0000000000000000: no article with this id; find ids with search"
+    ]
+
+
+def test_categories_and_stats(db: Path) -> None:
+    assert invoke(["categories", "--db", db]).stdout.split() == ["10", "Russia"]
+    assert _jsonl(invoke(["categories", "--json", "--db", db]).stdout) == [
+        {"name": "Russia", "count": 10}
+    ]
+    stats = json.loads(invoke(["stats", "--json", "--db", db]).stdout)
+    assert (stats["articles"], stats["sources"]) == (10, 1)
+    assert "articles   10" in invoke(["stats", "--db", db]).stdout
+
+
+def _export_jsonl(db: Path) -> list[dict[str, object]]:
+    result = invoke(["export", "--format", "jsonl", "--db", db])
+    assert result.exit_code == 0
+    return _jsonl(result.stdout)
+
+
+def test_export_jsonl_csv_parquet_agree(db: Path, tmp_path: Path) -> None:
+    rows = _export_jsonl(db)
+    ids = [r["id"] for r in rows]
+    assert len(ids) == 10
+    parsed = {a.id: a for a in split_archive_page(read_text_file(SAMPLE))}
+    assert {article_from_dict(r).paragraphs for r in rows} == {
+        a.paragraphs for a in parsed.values()
+    }
+
+    table = list(
+        csv.DictReader(io.StringIO(invoke(["export", "--format", "csv", "--db", db]).stdout))
+    )
+    assert [r["id"] for r in table] == ids
+    assert [json.loads(r["paragraphs"]) for r in table] == [r["paragraphs"] for r in rows]
+    assert all(json.loads(r["categories"]) == ["Russia"] for r in table)
+
+    target = tmp_path / "out.parquet"
+    result = invoke(["export", "--format", "parquet", "--output", target, "--db", db])
+    assert result.exit_code == 0
+    assert "10 articles written" in result.stderr
+    frame = pq.read_table(target).to_pylist()
+    assert [r["id"] for r in frame] == ids
+    assert [r["paragraphs"] for r in frame] == [r["paragraphs"] for r in rows]
+    assert list(tmp_path.glob(".*partial")) == []
+
+
+def test_export_by_category_and_to_a_file(db: Path, tmp_path: Path) -> None:
+    none = invoke(["export", "--format", "jsonl", "--category", "Sport", "--db", db])
+    assert none.stdout == ""
+    assert "no articles to export in category 'Sport'" in none.stderr
+    target = tmp_path / "russia.jsonl"
+    invoke(["export", "--format", "jsonl", "--category", "Russia", "-o", target, "--db", db])
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 10
+
+
+def test_parquet_needs_an_output(db: Path) -> None:
+    result = invoke(["export", "--format", "parquet", "--db", db])
+    assert result.exit_code == 2
+    assert len(stderr_lines(result.stderr)) == 1
+
+
+def test_real_process_round_trip(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    ingest = run(["ingest", SAMPLE, "--db", db])
+    assert ingest.returncode == 0
+    assert ingest.stdout.strip() == "1 file: 10 added, 0 updated, 0 unchanged, 0 failed"
+    search = run(["search", "Zelensky", "--db", db])
+    assert search.returncode == 0
+    assert "[Zelensky]" in search.stdout
+    assert "Traceback" not in search.stderr
+    unknown = run(["show", "nope", "--db", db])
+    assert unknown.returncode == 1
+    assert "Traceback" not in unknown.stderr
+
+
+def test_unexpected_errors_are_one_line_unless_debug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("newsarchive.cli.open_store", broken)
+    quiet = invoke(["stats", "--db", tmp_path / "a.db"])
+    assert quiet.exit_code == 1
+    assert stderr_lines(quiet.stderr) == [
+        "newsarchive: internal error (RuntimeError: disk on fire); run with --debug for the"
+        " traceback, and report it"
+    ]
+    loud = invoke(["--debug", "stats", "--db", tmp_path / "a.db"])
+    assert isinstance(loud.exception, RuntimeError)
+
+
+def test_usage_errors_are_one_line() -> None:
+    for args in (["bogus"], ["search"], ["export"], ["ingest"], ["parse", "--nope", "x"]):
+        result = invoke(args)
+        assert result.exit_code == 2, args
+        assert len(stderr_lines(result.stderr)) == 1, result.stderr
+        assert result.stderr.startswith("newsarchive: ")
