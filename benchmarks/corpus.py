@@ -25,15 +25,18 @@ from newsarchive.model import Article, Caption, Document, RelatedLink, SourceRef
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "shared" / "eval" / "bbc-fulltext" / "bbc"
 AGENCIES = ("Getty Images", "Reuters", "AFP", "Sputnik", "AP", "EPA")
 PHOTOGRAPHERS = ("Tom Nicholson", "Yuri Kochetkov", "Ilya Pitalev", "Anna Berg", "Sam Reed")
+PLACES = ("London, UK", "Moscow, Russia", "Paris, France", "Brussels, Belgium", "Kyiv, Ukraine")
 START = datetime(2015, 1, 1)
 SPAN = timedelta(days=3652)
 
 
 @dataclass(frozen=True, slots=True)
 class Pool:
-    """Headlines and paragraphs of the real articles, per category folder."""
+    """Headlines, ledes (each article's first paragraph, same order as its headline) and
+    all paragraphs of the real articles, per category folder."""
 
     headlines: dict[str, list[str]]
+    ledes: dict[str, list[str]]
     paragraphs: dict[str, list[str]]
 
     @property
@@ -46,15 +49,20 @@ def load_pool(root: Path = DEFAULT_ROOT) -> Pool:
     if not root.is_dir():
         sys.exit(f"skipped: the BBC corpus is not at {root} (pass --bbc DIR)")
     headlines: dict[str, list[str]] = {}
+    ledes: dict[str, list[str]] = {}
     paragraphs: dict[str, list[str]] = {}
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         for path in sorted(folder.glob("*.txt")):
             text = path.read_bytes().decode("utf-8", errors="replace")
             head, _, rest = text.partition("\n")
-            headlines.setdefault(folder.name, []).append(head.strip())
             paras = [" ".join(p.split()) for p in rest.split("\n\n")]
-            paragraphs.setdefault(folder.name, []).extend(p for p in paras if p)
-    return Pool(headlines, paragraphs)
+            paras = [p for p in paras if p]
+            if not paras:
+                continue
+            headlines.setdefault(folder.name, []).append(head.strip())
+            ledes.setdefault(folder.name, []).append(paras[0])
+            paragraphs.setdefault(folder.name, []).extend(paras[1:])
+    return Pool(headlines, ledes, paragraphs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,16 +78,19 @@ class Draft:
 
 
 def make_draft(pool: Pool, rng: random.Random, index: int, total: int, category: str) -> Draft:
+    """A real headline with its real lede, then real paragraphs of the same category."""
     heads, paras = pool.headlines[category], pool.paragraphs[category]
+    pick = rng.randrange(len(heads))
     when = START + SPAN * (index / max(total, 1)) + timedelta(minutes=rng.randrange(600))
     captions: tuple[Caption, ...] = ()
     if rng.random() < 0.2:
         credit = f"© {rng.choice(AGENCIES)}/{rng.choice(PHOTOGRAPHERS)}"
-        captions = (Caption(rng.choice(paras).split(". ")[0], credit),)
+        place = rng.choice(PLACES)
+        captions = (Caption(f"{place}, {when:%B} {when.day}, {when.year}.", credit),)
     related = (RelatedLink(rng.choice(heads)),) if rng.random() < 0.3 else ()
     return Draft(
-        summary=rng.choice(heads).rstrip("."),
-        paragraphs=tuple(rng.sample(paras, rng.randint(3, 9))),
+        summary=heads[pick].rstrip("."),
+        paragraphs=(pool.ledes[category][pick], *rng.sample(paras, rng.randint(2, 8))),
         captions=captions,
         related=related,
         category=category,

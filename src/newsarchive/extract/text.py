@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 # Non-breaking, narrow, figure, ideographic and other Unicode spaces, and the
 # zero-width characters editors leave behind.
+_ASCII_ODD_SPACES = ("  ", "\t", "\x0b", "\x0c", "\r")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # A line is a run of characters between line breaks (the breaks str.splitlines knows).
 _CONTENT = re.compile("[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
@@ -15,11 +16,12 @@ _CONTENT = re.compile("[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 
 def normalize(text: str) -> str:
     """NFC, every kind of space as one plain space, invisible characters dropped, trimmed."""
-    if not text.isascii():
-        if _INVISIBLE.search(text):
-            text = _INVISIBLE.sub("", text)
-        if not unicodedata.is_normalized("NFC", text):
-            text = unicodedata.normalize("NFC", text)
+    if text.isascii() and not any(odd in text for odd in _ASCII_ODD_SPACES):
+        return text.strip()  # the common case, made cheap
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     # str.split() splits on every Unicode space, non-breaking and narrow ones included
     return " ".join(text.split())
 
