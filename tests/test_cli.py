@@ -225,3 +225,37 @@ def test_usage_errors_are_one_line() -> None:
         assert result.exit_code == 2, args
         assert len(stderr_lines(result.stderr)) == 1, result.stderr
         assert result.stderr.startswith("newsarchive: ")
+
+
+def test_an_edited_article_keeps_its_earlier_revision(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    first = SAMPLE.read_text(encoding="utf-8")
+    edited = tmp_path / "russia-later.txt"
+    old = "Nine months of negotiations have yielded no progress, she said."
+    new = "Ten months of negotiations have yielded no progress, she said."
+    edited.write_text(first.replace(old, new), encoding="utf-8")
+    assert invoke(["ingest", SAMPLE, "--db", db]).exit_code == 0
+    again = invoke(["ingest", edited, "--db", db])
+    assert again.stdout.strip() == "1 file: 0 added, 1 updated, 9 unchanged, 0 failed"
+    article_id = split_archive_page(read_text_file(SAMPLE))[0].id
+    shown = invoke(["show", article_id, "--db", db, "--json", "--revisions"])
+    assert shown.exit_code == 0, shown.stderr
+    assert new in shown.stdout and old in shown.stdout  # current text and the earlier one
+    current = invoke(["show", article_id, "--db", db])
+    assert new in current.stdout and old not in current.stdout
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-8-sig", "cp1252"])
+def test_the_same_dump_in_another_encoding_gives_the_same_articles(
+    tmp_path: Path, encoding: str
+) -> None:
+    text = (Path(__file__).parent / "data" / "dumps" / "business-teasers.txt").read_text("utf-8")
+    path = tmp_path / f"business-{encoding}.txt"
+    path.write_bytes(text.encode(encoding))
+    utf8 = _jsonl(
+        invoke(["parse", Path(__file__).parent / "data/dumps/business-teasers.txt"]).stdout
+    )
+    other = _jsonl(invoke(["parse", path]).stdout)
+    assert [a["paragraphs"] for a in other] == [a["paragraphs"] for a in utf8]
+    assert [a["id"] for a in other] == [a["id"] for a in utf8]
+    assert all(a["source"]["sha256"] != utf8[0]["source"]["sha256"] for a in other)
