@@ -29,7 +29,7 @@ from newsarchive.model import (
 
 _HEADER_SCAN = 4  # page chrome lines that may stand above the archive header
 _TITLE_MAX_WORDS = 13  # median length above which lone headlines are summaries (deks)
-_PROSE_WORD = re.compile(r"^[^\W\d_][\w'’\-]*[,.;:!?”\"’)]*$")
+_PROSE_WORD = re.compile(r"(?:^|(?<=\s))[^\W\d_][\w'’\-]*[,.;:!?”\"’)]*(?=\s|$)")
 
 
 @dataclass(slots=True)
@@ -165,8 +165,6 @@ def _is_article(parts: _Parts) -> bool:
 
 
 def _is_prose(text: str) -> bool:
-    words = text[:400].split()
-    if len(words) < 6:
-        return False
-    wordlike = sum(1 for w in words if _PROSE_WORD.match(w))
-    return wordlike / len(words) >= 0.7
+    opening = text[:400]
+    words = len(opening.split())
+    return words >= 6 and len(_PROSE_WORD.findall(opening)) / words >= 0.7

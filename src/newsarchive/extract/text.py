@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 # Non-breaking, narrow, figure, ideographic and other Unicode spaces, and the
 # zero-width characters editors leave behind.
-_ASCII_ODD_SPACES = ("  ", "\t", "\x0b", "\x0c", "\r")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # A line is a run of characters between line breaks (the breaks str.splitlines knows).
 _CONTENT = re.compile("[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
@@ -16,7 +15,13 @@ _CONTENT = re.compile("[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 
 def normalize(text: str) -> str:
     """NFC, every kind of space as one plain space, invisible characters dropped, trimmed."""
-    if text.isascii() and not any(odd in text for odd in _ASCII_ODD_SPACES):
+    if (
+        text.isascii()
+        and "  " not in text
+        and "\t" not in text
+        and "\x0b" not in text
+        and "\x0c" not in text
+    ):
         return text.strip()  # the common case, made cheap
     if _INVISIBLE.search(text):
         text = _INVISIBLE.sub("", text)
@@ -41,13 +46,17 @@ def split_lines(text: str) -> list[Line]:
     """Non-blank lines with their original character offsets (end excludes the newline)."""
     lines: list[Line] = []
     previous_end = 0
+    lone_cr = "\r" in text
     for match in _CONTENT.finditer(text):
         clean = normalize(match.group())
         if not clean:
             continue
         start = match.start()
-        gap = text[previous_end:start]
-        breaks = gap.count("\n") + gap.count("\r") - gap.count("\r\n")
+        breaks = text.count("\n", previous_end, start)
+        if lone_cr:  # old Mac line ends; "\r\n" counts once
+            breaks += text.count("\r", previous_end, start) - text.count(
+                "\r\n", previous_end, start
+            )
         lines.append(Line(clean, start, match.end(), max(breaks - 1, 0)))
         previous_end = match.end()
     return lines
