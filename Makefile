@@ -15,11 +15,13 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-# The main job on the embedded default: ingest the bundled sample into SQLite and read it back.
+# The main job on the embedded default: ingest the bundled sample into SQLite and serve it
+# (the URL is printed; Ctrl-C stops). HOST/PORT change where it listens.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 run: install
 	$(BIN)/newsarchive ingest --db $(DB) $(SAMPLE)
-	$(BIN)/newsarchive categories --db $(DB)
-	$(BIN)/newsarchive search --db $(DB) --limit 3 Peskov
+	$(BIN)/newsarchive serve --db $(DB) --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

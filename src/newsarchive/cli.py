@@ -485,3 +485,25 @@ def export(fmt: str, category: str | None, output: Path | None, db: Path | None)
         click.echo(f"{count} articles written to {output}", err=True)
     if count == 0:
         _error("no articles to export" + (f" in category {category!r}" if category else ""))
+
+
+@cli.command()
+@_db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--ingest-token", default=None, metavar="TOKEN",
+    help="Turn on POST /api/ingest for requests with 'Authorization: Bearer TOKEN'"
+    " (default: $NEWSARCHIVE_INGEST_TOKEN; off when unset).",
+)  # fmt: skip
+def serve(db: Path | None, host: str, port: int, ingest_token: str | None) -> None:
+    """Serve the archive as a website with a JSON API (read-only unless a token is set)."""
+    import uvicorn  # imported here: the other commands do not pay for the web stack
+
+    from newsarchive.web import create_app
+
+    settings = _settings(db=db, ingest_token=ingest_token)
+    app = create_app(settings)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Serving {settings.db} at http://{shown}:{port}/ (Ctrl-C to stop)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -98,6 +99,18 @@ def article_key(title: str | None, summary: str | None, paragraphs: tuple[str, .
     """
     lead = title or summary or (paragraphs[0] if paragraphs else "")
     return " ".join(lead.casefold().split())[:300]
+
+
+def normalise_title(text: str) -> str:
+    """A title as compared when resolving related links: case and spacing ignored."""
+    return " ".join(text.casefold().split())
+
+
+def category_slug(name: str) -> str:
+    """A category's name in a URL: ``"Russia"`` -> ``russia``, ``"Middle East"`` ->
+    ``middle-east``; letters of any script are kept, other runs become one hyphen."""
+    slug = "-".join(re.findall(r"\w+", name.casefold())).replace("_", "-")
+    return slug or "-"
 
 
 def make_article_id(key: str) -> str:

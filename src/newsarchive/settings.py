@@ -1,6 +1,7 @@
 """One frozen ``Settings`` object, built once at the edge and passed down.
 
-Precedence: built-in defaults < environment (``NEWSARCHIVE_DB``) < command-line flags.
+Precedence: built-in defaults < environment (``NEWSARCHIVE_DB``,
+``NEWSARCHIVE_INGEST_TOKEN``) < command-line flags.
 """
 
 from __future__ import annotations
@@ -8,12 +9,14 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsarchive.errors import InputError
 
 DB_ENV = "NEWSARCHIVE_DB"
+TOKEN_ENV = "NEWSARCHIVE_INGEST_TOKEN"
+DEFAULT_PAGE_SIZE = 20
 DEFAULT_DB = Path("newsarchive.db")
 DEFAULT_MAX_BYTES = 512 * 1024**2
 
@@ -26,6 +29,9 @@ class Settings:
     db: Path = DEFAULT_DB
     max_bytes: int = DEFAULT_MAX_BYTES
     encoding: str | None = None  # None: detect per file
+    # the web app's write endpoint (POST /api/ingest) is off unless a token is set
+    ingest_token: str | None = field(default=None, repr=False)
+    page_size: int = DEFAULT_PAGE_SIZE
 
     @classmethod
     def load(
@@ -35,14 +41,17 @@ class Settings:
         db: str | Path | None = None,
         max_bytes: int | None = None,
         encoding: str | None = None,
+        ingest_token: str | None = None,
     ) -> Settings:
         """Defaults, overridden by the environment, overridden by flags (``None`` = not given)."""
         env_db = environ.get(DB_ENV) or None
         chosen_db = db if db is not None else env_db
+        token = ingest_token if ingest_token is not None else environ.get(TOKEN_ENV)
         return cls(
             db=Path(chosen_db) if chosen_db is not None else DEFAULT_DB,
             max_bytes=max_bytes if max_bytes is not None else DEFAULT_MAX_BYTES,
             encoding=check_encoding(encoding) if encoding is not None else None,
+            ingest_token=token or None,
         )
 
 

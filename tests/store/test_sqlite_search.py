@@ -131,12 +131,14 @@ def test_a_very_common_query_is_ranked_within_its_newest_matches(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sqlite_search, "RANK_WINDOW", 3)
-    drafts = [Draft(f"Item {i} of the list", (f"Text {i}.",)) for i in range(6)]
-    store.add_document(*build_document(drafts))
+    older = [Draft(f"Item {i} of the list", (f"Text {i}.",)) for i in range(3)]
+    newer = [Draft(f"Item {i} of the list", (f"Text {i}.",)) for i in range(3, 6)]
+    store.add_document(*build_document(older, path="monday.txt"))
+    store.add_document(*build_document(newer, path="tuesday.txt"))
 
     result = store.search(SearchQuery("list", limit=10))
 
     assert result.bounded
     assert result.total == 3
-    assert {h.id for h in result.hits} == {d.id for d in drafts[3:]}
+    assert {h.id for h in result.hits} == {d.id for d in newer}
     assert store.search(SearchQuery("item 2")).bounded is False

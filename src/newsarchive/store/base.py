@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from types import TracebackType
 
-from newsarchive.model import Article, Document
+from newsarchive.model import Article, Caption, Document, category_slug
 
 
 class Outcome(Enum):
@@ -107,6 +107,52 @@ class ArchiveStats:
     latest: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class ListingQuery:
+    """A page of articles newest first (by ``published``, undated last, then newest added).
+
+    ``category`` is a category name (None: every article); dates are ISO, inclusive.
+    """
+
+    category: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    limit: int = 20
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ListedArticle:
+    """What a listing shows of an article, without its body or provenance."""
+
+    id: str
+    title: str | None
+    summary: str | None
+    lead: str  # the first paragraph (cut at a few hundred characters)
+    published: str | None
+    first_seen: str  # when the archive first saw it (ISO, UTC)
+    categories: tuple[str, ...]
+    caption: Caption | None  # the first caption, with its credit
+
+    @property
+    def headline(self) -> str:
+        return self.title or self.summary or self.lead
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    items: tuple[ListedArticle, ...]
+    total: int  # articles matching the category and dates, on every page
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbours:
+    """The articles around one in a listing: ``newer`` is above it, ``older`` below."""
+
+    newer: ListedArticle | None
+    older: ListedArticle | None
+
+
 class Store(ABC):
     """An archive of articles with full-text search. Use as a context manager."""
 
@@ -137,6 +183,34 @@ class Store(ABC):
 
     @abstractmethod
     def stats(self) -> ArchiveStats: ...
+
+    @abstractmethod
+    def list_articles(self, query: ListingQuery) -> Listing:
+        """One page of a category (or of everything), newest first, with the total.
+
+        Must stay fast at millions of articles for the first pages and bounded offsets:
+        walk an index in order, never sort the whole category.
+        """
+
+    @abstractmethod
+    def neighbours(self, article_id: str, category: str) -> Neighbours:
+        """The articles just newer and just older than ``article_id`` in ``category``'s
+        listing (the order of ``list_articles``); both None when it is not in it."""
+
+    @abstractmethod
+    def resolve_titles(self, titles: Sequence[str]) -> dict[str, str]:
+        """Which of ``titles`` (related-link titles) name an archived article: title -> id.
+
+        A title matches an article whose title or summary is the same text after
+        ``normalise_title`` (case and spacing ignored); of several, the newest added wins.
+        """
+
+    def category_name(self, slug: str) -> str | None:
+        """The category whose ``category_slug`` is ``slug`` (the most used, on a clash)."""
+        for category in self.categories():
+            if category_slug(category.name) == slug:
+                return category.name
+        return None
 
     @abstractmethod
     def close(self) -> None: ...

@@ -14,6 +14,7 @@ interrupted export never leaves a half-written file under the requested name.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -52,20 +53,42 @@ class ExportFormat(Enum):
     PARQUET = "parquet"
 
 
+def iter_jsonl(articles: Iterable[Article]) -> Iterator[str]:
+    """Each article's JSON Lines line, newline included (for streaming responses)."""
+    for article in articles:
+        yield json.dumps(article_to_dict(article), ensure_ascii=False) + "\n"
+
+
+def iter_csv(articles: Iterable[Article]) -> Iterator[str]:
+    """The CSV header line, then each article's row (for streaming responses)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    yield _drained(buffer)
+    for article in articles:
+        writer.writerow(_flat_row(article, list_as_json=True))
+        yield _drained(buffer)
+
+
+def _drained(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
 def write_jsonl(articles: Iterable[Article], out: TextIO) -> int:
     count = 0
-    for article in articles:
-        out.write(json.dumps(article_to_dict(article), ensure_ascii=False) + "\n")
+    for line in iter_jsonl(articles):
+        out.write(line)
         count += 1
     return count
 
 
 def write_csv(articles: Iterable[Article], out: TextIO) -> int:
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    count = 0
-    for article in articles:
-        writer.writerow(_flat_row(article, list_as_json=True))
+    count = -1  # the first line is the header
+    for line in iter_csv(articles):
+        out.write(line)
         count += 1
     return count
 

@@ -30,6 +30,7 @@ from newsarchive.store.base import (
     SearchResult,
     Store,
 )
+from newsarchive.store.sqlite_listing import SQLiteListing
 from newsarchive.store.sqlite_rows import (
     CHUNK_CHARS,
     ArticleRow,
@@ -68,7 +69,7 @@ class _Source:
     is_new: bool
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLiteListing, Store):
     """An archive in one SQLite file (WAL mode), created and migrated on open."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
@@ -89,8 +90,10 @@ class SQLiteStore(Store):
         with self._transaction():
             source, encoding = self._find_source(document)
             # Building the rows of the next slice runs on a worker while SQLite
-            # (which releases the GIL) indexes this one.
-            iterator = iter(articles)
+            # (which releases the GIL) indexes this one. A listing page shows its newest
+            # article first: adding them bottom-up makes "most recently added" (the tie-break
+            # for undated articles) follow the page's own order.
+            iterator = reversed(articles)
             batch = list(islice(iterator, SLICE))
             prepared = self._worker.submit(_prepare, batch, source)
             while batch:
@@ -489,6 +492,9 @@ class SQLiteStore(Store):
         )
 
     def stats(self) -> ArchiveStats:
+        return self._cached(("stats",), self._count_stats)  # count(*) reads a whole index
+
+    def _count_stats(self) -> ArchiveStats:
         articles, earliest, latest = self._db.execute(
             "SELECT count(*), min(published), max(published) FROM articles"
         ).fetchone()

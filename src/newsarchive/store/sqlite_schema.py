@@ -82,7 +82,43 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (V1,)
+# v2, for the web archive: each category's articles in listing order (newest first), kept
+# by triggers so a category page walks an index instead of sorting the category; undated
+# articles have published '' (a WITHOUT ROWID key cannot be NULL), which sorts last in
+# DESC. And short case-folded prefixes of titles and summaries, to resolve related links.
+V2 = """
+CREATE TABLE category_articles (
+    category_id INTEGER NOT NULL,
+    published   TEXT NOT NULL,       -- articles.published, '' when undated
+    num         INTEGER NOT NULL,
+    PRIMARY KEY (category_id, published, num)
+) WITHOUT ROWID;
+INSERT INTO category_articles (category_id, published, num)
+SELECT ac.category_id, coalesce(a.published, ''), a.num
+FROM article_categories ac JOIN articles a ON a.num = ac.article_num
+ORDER BY 1, 2, 3;
+CREATE TRIGGER category_articles_add AFTER INSERT ON article_categories BEGIN
+    INSERT OR IGNORE INTO category_articles (category_id, published, num)
+    SELECT new.category_id, coalesce(published, ''), num FROM articles
+    WHERE num = new.article_num;
+END;
+CREATE TRIGGER category_articles_remove AFTER DELETE ON article_categories BEGIN
+    DELETE FROM category_articles WHERE category_id = old.category_id AND num = old.article_num
+    AND published = (SELECT coalesce(published, '') FROM articles WHERE num = old.article_num);
+END;
+CREATE TRIGGER category_articles_redate AFTER UPDATE OF published ON articles
+WHEN old.published IS NOT new.published BEGIN
+    UPDATE category_articles SET published = coalesce(new.published, '')
+    WHERE num = new.num AND published = coalesce(old.published, '')
+    AND category_id IN (SELECT category_id FROM article_categories WHERE article_num = new.num);
+END;
+CREATE INDEX articles_title_key ON articles(lower(substr(title, 1, 64)))
+WHERE title IS NOT NULL;
+CREATE INDEX articles_summary_key ON articles(lower(substr(summary, 1, 64)))
+WHERE summary IS NOT NULL;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2)
 LATEST = len(MIGRATIONS)
 
 
@@ -126,7 +162,9 @@ def open_database(path: Path, *, readonly: bool) -> sqlite3.Connection:
         raise StoreError(f"{path} does not exist; ingest something first or pass another --db")
     uri = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rwc'}"
     try:
-        db = sqlite3.connect(uri, uri=True, isolation_level=None)
+        # A store may be handed from thread to thread (the web app's pool), never used
+        # by two at once.
+        db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
         db.execute("PRAGMA busy_timeout = 5000")
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:

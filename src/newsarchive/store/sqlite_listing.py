@@ -1,0 +1,218 @@
+"""Listings of the SQLite store: category pages, neighbours, related-link titles.
+
+A category page walks ``category_articles`` (category, published, num) in order, so the
+first pages cost the same at a thousand articles or a million, and an offset skips
+index entries only (no article rows). The whole archive's listing walks the
+``(published, num)`` index of ``articles`` the same way. Totals of filtered listings
+(and the archive's stats) are counted once per write: they are cached until the
+archive changes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar, cast
+
+from newsarchive.model import Caption, normalise_title
+from newsarchive.store.base import ListedArticle, Listing, ListingQuery, Neighbours
+
+LEAD_CHARS = 600  # enough of the body for a listing's first paragraph
+TITLE_KEY_CHARS = 64  # the prefix indexed by articles_title_key / articles_summary_key
+_MAX_CACHED = 512
+_MAX_CANDIDATES = 50
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """Where a listing walks: a category's rows, or every article, in listing order."""
+
+    table: str
+    where: str
+    params: tuple[object, ...]
+    undated: str  # the stored value of "no date" in this table
+
+
+def _scope(category_id: int | None) -> _Scope:
+    if category_id is None:
+        return _Scope("articles INDEXED BY articles_published", "1", (), "NULL")
+    return _Scope("category_articles", "category_id = ?", (category_id,), "''")
+
+
+class SQLiteListing:
+    """The listing half of ``SQLiteStore`` (a mixin: it only needs the connection)."""
+
+    _db: sqlite3.Connection
+    _memo: dict[tuple[object, ...], tuple[tuple[int, int], object]]
+
+    def list_articles(self, query: ListingQuery) -> Listing:
+        category_id: int | None = None
+        if query.category is not None:
+            found = self._category_row(query.category)
+            if found is None:
+                return Listing((), 0)
+            category_id = found[0]
+        scope = _scope(category_id)
+        where, params = _date_filter(scope, query)
+        nums = [
+            num
+            for (num,) in self._db.execute(
+                f"SELECT num FROM {scope.table} WHERE {where}"
+                " ORDER BY published DESC, num DESC LIMIT ? OFFSET ?",
+                (*params, max(query.limit, 0), max(query.offset, 0)),
+            )
+        ]
+        return Listing(self._listed(nums), self._total(query, scope, where, params))
+
+    def _category_row(self, name: str) -> tuple[int, int] | None:
+        row = self._db.execute(
+            "SELECT id, articles FROM categories WHERE name = ?", (name,)
+        ).fetchone()
+        return None if row is None else (int(row[0]), int(row[1]))
+
+    def _total(
+        self, query: ListingQuery, scope: _Scope, where: str, params: tuple[object, ...]
+    ) -> int:
+        if query.category is not None and query.date_from is None and query.date_to is None:
+            found = self._category_row(query.category)
+            return 0 if found is None else found[1]
+        count = f"SELECT count(*) FROM {scope.table} WHERE {where}"
+        key = ("total", query.category, query.date_from, query.date_to)
+        return self._cached(key, lambda: int(self._db.execute(count, params).fetchone()[0]))
+
+    def _cached(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, kept until the archive changes: ``PRAGMA data_version`` moves
+        when another connection commits, ``total_changes`` when this one writes."""
+        version = (
+            int(self._db.execute("PRAGMA data_version").fetchone()[0]),
+            self._db.total_changes,
+        )
+        if not hasattr(self, "_memo"):
+            self._memo = {}
+        cached = self._memo.get(key)
+        if cached is not None and cached[0] == version:
+            return cast(T, cached[1])
+        value = compute()
+        if len(self._memo) >= _MAX_CACHED:
+            self._memo.clear()
+        self._memo[key] = (version, value)
+        return value
+
+    def neighbours(self, article_id: str, category: str) -> Neighbours:
+        found = self._category_row(category)
+        row = self._db.execute(
+            "SELECT num, published FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        if found is None or row is None:
+            return Neighbours(None, None)
+        num, published = int(row[0]), row[1] or ""
+        member = self._db.execute(
+            "SELECT 1 FROM category_articles WHERE category_id = ? AND published = ? AND num = ?",
+            (found[0], published, num),
+        ).fetchone()
+        if member is None:
+            return Neighbours(None, None)
+        newer = self._step(found[0], published, num, ">", "ASC")
+        older = self._step(found[0], published, num, "<", "DESC")
+        return Neighbours(self._one(newer), self._one(older))
+
+    def _step(self, category_id: int, published: str, num: int, op: str, order: str) -> int | None:
+        row = self._db.execute(
+            "SELECT num FROM category_articles WHERE category_id = ?"
+            f" AND (published, num) {op} (?, ?) ORDER BY published {order}, num {order} LIMIT 1",
+            (category_id, published, num),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def _one(self, num: int | None) -> ListedArticle | None:
+        found = self._listed([num]) if num is not None else ()
+        return found[0] if found else None
+
+    def resolve_titles(self, titles: Sequence[str]) -> dict[str, str]:
+        resolved: dict[str, str] = {}
+        for title in dict.fromkeys(titles):
+            wanted = normalise_title(title)
+            if not wanted:
+                continue
+            for column in ("title", "summary"):
+                found = self._match(column, title, wanted)
+                if found is not None:
+                    resolved[title] = found
+                    break
+        return resolved
+
+    def _match(self, column: str, title: str, wanted: str) -> str | None:
+        # the index holds a prefix, lower-cased by SQLite (ASCII only): candidates are
+        # checked again in full with normalise_title
+        rows = self._db.execute(
+            f"SELECT id, {column} FROM articles WHERE {column} IS NOT NULL"
+            f" AND lower(substr({column}, 1, {TITLE_KEY_CHARS}))"
+            f" = lower(substr(?, 1, {TITLE_KEY_CHARS})) ORDER BY num DESC LIMIT ?",
+            (" ".join(title.split()), _MAX_CANDIDATES),
+        ).fetchall()
+        return next((row[0] for row in rows if normalise_title(row[1]) == wanted), None)
+
+    def _listed(self, nums: list[int]) -> tuple[ListedArticle, ...]:
+        """Listing fields of articles ``nums``, in that order."""
+        if not nums:
+            return ()
+        marks = ",".join("?" * len(nums))
+        rows = {
+            row[0]: row[1:]
+            for row in self._db.execute(
+                f"SELECT num, id, title, summary, substr(body, 1, {LEAD_CHARS}), published,"
+                f" first_seen, json_extract(extra, '$.c[0]') FROM articles WHERE num IN ({marks})",
+                nums,
+            )
+        }
+        categories: dict[int, list[str]] = {}
+        for num, name in self._db.execute(
+            "SELECT ac.article_num, c.name FROM article_categories ac"
+            f" JOIN categories c ON c.id = ac.category_id WHERE ac.article_num IN ({marks})"
+            " ORDER BY ac.article_num, ac.position",
+            nums,
+        ):
+            categories.setdefault(num, []).append(name)
+        return tuple(
+            _listed_article(rows[num], tuple(categories.get(num, ())))
+            for num in nums
+            if num in rows
+        )
+
+
+def _date_filter(scope: _Scope, query: ListingQuery) -> tuple[str, tuple[object, ...]]:
+    conditions = [scope.where]
+    params: list[object] = list(scope.params)
+    if query.date_from:
+        conditions.append("published >= ?")
+        params.append(query.date_from)
+    if query.date_to:
+        conditions.append("published <= ?")
+        params.append(query.date_to + "\uffff")  # inclusive of times on that day
+        if scope.undated == "''":
+            conditions.append("published > ''")
+    return " AND ".join(conditions), tuple(params)
+
+
+def _listed_article(
+    row: tuple[str, str | None, str | None, str, str | None, str, str | None],
+    categories: tuple[str, ...],
+) -> ListedArticle:
+    article_id, title, summary, body, published, first_seen, caption_json = row
+    caption = None
+    if caption_json:
+        text, credit = json.loads(caption_json)
+        caption = Caption(text, credit)
+    return ListedArticle(
+        id=article_id,
+        title=title,
+        summary=summary,
+        lead=body.split("\n\n", 1)[0],
+        published=published,
+        first_seen=first_seen,
+        categories=categories,
+        caption=caption,
+    )

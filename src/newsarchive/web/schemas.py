@@ -1,0 +1,158 @@
+"""The JSON API's bodies as pydantic models, so /openapi.json describes them exactly."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class ErrorOut(BaseModel):
+    """Every error: a stable code, a message saying what to do, the HTTP status."""
+
+    error: str = Field(examples=["not_found"])
+    message: str
+    status: int
+
+
+class CaptionOut(BaseModel):
+    text: str
+    credit: str | None
+
+
+class RelatedOut(BaseModel):
+    title: str
+    url: str | None = Field(description="as published (any scheme; not checked)")
+    image_caption: str | None
+    image_credit: str | None
+    article_id: str | None = Field(description="the archived article with this title, if any")
+
+
+class SourceOut(BaseModel):
+    sha256: str
+    start: int = Field(description="first character of the article in the decoded source")
+    end: int = Field(description="one past its last character")
+    encoding: str | None
+    path: str | None
+    url: str | None
+
+
+class CategoryOut(BaseModel):
+    name: str
+    slug: str
+    count: int
+    url: str = Field(description="the category's page")
+
+
+class ListedOut(BaseModel):
+    """An article as a listing shows it."""
+
+    id: str
+    headline: str
+    title: str | None
+    summary: str | None
+    published: str | None
+    first_seen: str
+    categories: list[str]
+    caption: CaptionOut | None
+    url: str
+
+
+class NeighbourOut(BaseModel):
+    category: str
+    newer: ListedOut | None
+    older: ListedOut | None
+
+
+class ArticleOut(BaseModel):
+    id: str
+    title: str | None
+    summary: str | None
+    headline: str
+    paragraphs: list[str]
+    captions: list[CaptionOut]
+    related: list[RelatedOut]
+    categories: list[str]
+    authors: list[str]
+    published: str | None
+    dateline: str | None
+    source: SourceOut
+    neighbours: NeighbourOut | None
+    url: str
+    raw_url: str
+    raw: str | None = Field(default=None, description="the source span, with ?raw=true")
+
+
+class PageOut(BaseModel):
+    page: int
+    page_size: int
+    total: int
+    pages: int
+    next: str | None = Field(description="the next page of this JSON, if any")
+    previous: str | None
+
+
+class ArticlesOut(BaseModel):
+    articles: list[ListedOut]
+    page: PageOut
+
+
+class CategoryPageOut(BaseModel):
+    category: CategoryOut
+    date_from: str | None
+    date_to: str | None
+    articles: list[ListedOut]
+    page: PageOut
+    feed: str
+
+
+class SegmentOut(BaseModel):
+    text: str
+    match: bool
+
+
+class HitOut(BaseModel):
+    id: str
+    headline: str
+    title: str | None
+    summary: str | None
+    snippet: str = Field(description="matches [in brackets], as the CLI prints them")
+    segments: list[SegmentOut]
+    published: str | None
+    categories: list[str]
+    score: float
+    url: str
+
+
+class SearchOut(BaseModel):
+    query: str
+    category: str | None
+    date_from: str | None
+    date_to: str | None
+    sort: Literal["relevance", "newest"]
+    total: int
+    bounded: bool = Field(description="ranked among the newest 10,000 matches only")
+    hits: list[HitOut]
+    page: PageOut
+
+
+class StatsOut(BaseModel):
+    articles: int
+    sources: int
+    revisions: int
+    categories: int
+    earliest: str | None
+    latest: str | None
+
+
+class HomeOut(BaseModel):
+    stats: StatsOut
+    categories: list[CategoryOut]
+    latest: list[ListedOut]
+
+
+class IngestOut(BaseModel):
+    added: int
+    updated: int
+    unchanged: int
+    articles: list[str] = Field(description="ids of the articles read from the dump")
