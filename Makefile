@@ -5,15 +5,23 @@ BIN := $(VENV)/bin
 SAMPLE := src/newsarchive/data/category-archive-russia.txt
 DB ?= newsarchive.db
 
-.PHONY: install run test lint format bench clean
+.PHONY: install install-dev run test lint format bench clean
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+
+# What `run` needs, and what the tests and linters need on top.
+$(BIN)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
 	touch $@
 
+$(BIN)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@ $(BIN)/.installed
+
 install: $(BIN)/.installed
+install-dev: $(BIN)/.installed-dev
 
 # The main job on the embedded default: ingest the bundled sample into SQLite and serve it
 # (the URL is printed; Ctrl-C stops). HOST/PORT change where it listens.
@@ -23,7 +31,7 @@ run: install
 	$(BIN)/newsarchive ingest --db $(DB) $(SAMPLE)
 	$(BIN)/newsarchive serve --db $(DB) --host $(HOST) --port $(PORT)
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
@@ -32,11 +40,11 @@ lint: install
 test: lint
 	$(BIN)/pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 0; fi; exit $$rc
 
-format: install
+format: install-dev
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
-bench: install
+bench: install-dev
 	$(BIN)/python benchmarks/bench_parse.py
 	$(BIN)/python benchmarks/bench_store.py
 
