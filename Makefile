@@ -47,6 +47,7 @@ format: install-dev
 bench: install-dev
 	$(BIN)/python benchmarks/bench_parse.py
 	$(BIN)/python benchmarks/bench_store.py
+	$(BIN)/python benchmarks/bench_web.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache
