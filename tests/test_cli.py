@@ -259,3 +259,13 @@ def test_the_same_dump_in_another_encoding_gives_the_same_articles(
     assert [a["paragraphs"] for a in other] == [a["paragraphs"] for a in utf8]
     assert [a["id"] for a in other] == [a["id"] for a in utf8]
     assert all(a["source"]["sha256"] != utf8[0]["source"]["sha256"] for a in other)
+
+
+def test_export_into_a_missing_folder_is_one_clear_line(db: Path, tmp_path: Path) -> None:
+    target = tmp_path / "no-such-folder" / "out.parquet"
+    result = invoke(["export", "--db", db, "--format", "parquet", "--output", target])
+    assert result.exit_code == 1
+    assert stderr_lines(result.stderr) == [
+        f"newsarchive: {target}: the folder {target.parent} does not exist; create it first"
+    ]
+    assert not target.parent.exists()

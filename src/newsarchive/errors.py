@@ -27,6 +27,10 @@ class StoreError(NewsarchiveError):
     """The archive database cannot be opened, migrated or written."""
 
 
+class ExportError(NewsarchiveError):
+    """An export that cannot be written where it was asked to go."""
+
+
 class QueryError(NewsarchiveError):
     """A search query the full-text engine cannot run (unbalanced quotes, a lone AND...)."""
 

@@ -91,14 +91,21 @@ class Article:
         return self.title or self.summary or (self.paragraphs[0] if self.paragraphs else "")
 
 
-def article_key(title: str | None, summary: str | None, paragraphs: tuple[str, ...]) -> str:
-    """The identity of an article that has no URL: its normalised lead text.
+def article_key(
+    title: str | None,
+    summary: str | None,
+    paragraphs: tuple[str, ...],
+    published: str | None = None,
+) -> str:
+    """The identity of an article that has no URL: its normalised lead text, and its date
+    when it has one (so a recurring "Morning briefing" is a new article each day).
 
     The same article in two dumps (or re-fetched with an edited body) gets the same id,
     so the store can merge categories and keep revisions.
     """
     lead = title or summary or (paragraphs[0] if paragraphs else "")
-    return " ".join(lead.casefold().split())[:300]
+    key = normalise_title(lead)[:300]
+    return f"{key} @{published[:10]}" if published else key
 
 
 def normalise_title(text: str) -> str:

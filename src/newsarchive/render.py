@@ -76,9 +76,7 @@ def article_text(article: Article) -> list[str]:
     ]
     lines += ["", *(f"{label}: {value}" for label, value in facts if value), ""]
     lines += [line for paragraph in article.paragraphs for line in (paragraph, "")]
-    lines += [
-        f"Photo: {c.text}" + (f" (© {c.credit})" if c.credit else "") for c in article.captions
-    ]
+    lines += [f"Photo: {c.text}" + (f" ({c.credit})" if c.credit else "") for c in article.captions]
     lines += [f"Related: {r.title}" + (f" <{r.url}>" if r.url else "") for r in article.related]
     lines.append(_provenance(article))
     return lines

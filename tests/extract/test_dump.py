@@ -180,3 +180,30 @@ def test_any_text_parses_or_raises_our_error(text: str) -> None:
         assert 0 <= article.source.start < article.source.end <= len(text)
         assert article.raw == text[article.source.start : article.source.end]
         assert all(p == p.strip() and not re.search(r"\s{2}", p) for p in article.paragraphs)
+
+
+def test_repeated_headlines_are_distinct_articles_and_a_caption_may_open_the_body() -> None:
+    path = DUMPS / "briefings-repeated.txt"
+    articles = read(path, path.read_text("utf-8"))
+    assert [a.title for a in articles] == [
+        "Morning briefing",
+        "Morning briefing",
+        "Flood defences fail in three valley towns",
+    ]
+    assert len({a.id for a in articles}) == 3
+    flood = articles[2]
+    assert flood.captions[0].credit == "Reuters/John Smith"
+    assert flood.paragraphs[0].startswith("Heavy rain pushed the river")
+    assert read(path, path.read_text("utf-8"))[1].id == articles[1].id  # still stable
+
+
+def test_dated_articles_with_one_headline_on_different_days_differ() -> None:
+    page = (
+        "Category Archives: Briefings\n\nMorning briefing\nPosted on March 4, 2025 by Ann Lee\n\n"
+        "Markets opened higher on Tuesday after a quiet night in Asia, with banks leading.\n\n"
+        "Morning briefing\nPosted on March 3, 2025 by Ann Lee\n\n"
+        "Parliament returns from recess today with a crowded agenda on housing bills.\n"
+    )
+    first, second = read("briefings.txt", page)
+    assert (first.published, second.published) == ("2025-03-04", "2025-03-03")
+    assert first.id != second.id

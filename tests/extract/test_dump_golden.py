@@ -24,6 +24,7 @@ CASES = {
     "wire-world": DUMPS / "wire-world.txt",
     "business-teasers": DUMPS / "business-teasers.txt",
     "science-longform": DUMPS / "science-longform.txt",
+    "briefings-repeated": DUMPS / "briefings-repeated.txt",
 }
 
 

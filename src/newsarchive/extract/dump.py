@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from newsarchive.errors import NoArticlesError
 from newsarchive.extract import patterns as pt
@@ -55,11 +55,13 @@ def split_archive_page(document: Document) -> list[Article]:
     segments = split_items(classify(body))
     lone = [_parts(seg) for seg in segments]
     dek_layout = _headlines_are_summaries(lone)
-    articles = [
-        _article(seg, parts, document, category, dek_layout)
-        for seg, parts in zip(segments, lone, strict=True)
-        if _is_article(parts)
-    ]
+    articles = _distinct_ids(
+        [
+            _article(seg, parts, document, category, dek_layout)
+            for seg, parts in zip(segments, lone, strict=True)
+            if _is_article(parts)
+        ]
+    )
     if not articles:
         where = document.path or document.url or "input"
         raise NoArticlesError(
@@ -126,8 +128,9 @@ def _article(
     paragraphs = tuple(parts.paragraphs)
     categories = ([category] if category else []) + [c for c in parts.categories if c != category]
     start, end = items[0].start, items[-1].end
+    published = next((iso for d in parts.dates if (iso := to_iso(d))), None)
     return Article(
-        id=make_article_id(article_key(title, summary, paragraphs)),
+        id=make_article_id(article_key(title, summary, paragraphs, published)),
         title=title,
         summary=summary,
         paragraphs=paragraphs,
@@ -135,7 +138,7 @@ def _article(
         related=tuple(parts.related),
         categories=tuple(categories),
         authors=tuple(parts.authors),
-        published=next((iso for d in parts.dates if (iso := to_iso(d))), None),
+        published=published,
         dateline=pt.wire_dateline(paragraphs[0]) if paragraphs else None,
         source=SourceRef(
             sha256=document.sha256,
@@ -147,6 +150,23 @@ def _article(
         ),
         raw=document.text[start:end],
     )
+
+
+def _distinct_ids(articles: list[Article]) -> list[Article]:
+    """Two articles of one page with the same headline and date ("Letters", "Briefing")
+    are still two articles: a repeated id is made from the lead and first paragraph."""
+    seen: set[str] = set()
+    out: list[Article] = []
+    for article in articles:
+        if article.id in seen:
+            key = article_key(article.title, article.summary, article.paragraphs, article.published)
+            first = article.paragraphs[0] if article.paragraphs else str(article.source.start)
+            article = replace(article, id=make_article_id(f"{key} #{first}"))
+            if article.id in seen:  # the very same article printed twice: keep its position
+                article = replace(article, id=make_article_id(f"{key} @{article.source.start}"))
+        seen.add(article.id)
+        out.append(article)
+    return out
 
 
 def _title_and_summary(headings: Sequence[str], dek_layout: bool) -> tuple[str | None, str | None]:

@@ -92,6 +92,9 @@ def _continues_line(prev: Line, line: Line, width: int) -> bool:
     lower = line.text[:1].islower() and len(prev.text) >= width * 0.5
     if not (full or lower):
         return False
+    # a sentence ending short of the wrap width, then a capital: a new paragraph
+    if len(prev.text) < width * 0.9 and pt.has_terminal_punctuation(prev.text) and not lower:
+        return False
     joinable = (Kind.PARA, Kind.HEADING, Kind.CAPTION)
     return _line_item(prev).kind in joinable and _line_item(line).kind in (Kind.PARA, Kind.HEADING)
 

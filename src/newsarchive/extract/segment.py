@@ -134,11 +134,10 @@ def _windows(
 def _continues(items: Sequence[Item], cand: Candidate) -> bool:
     """Text that leans on what came before cannot open an article: a headline starting
     "This…"/"But…", or a first paragraph starting with a quotation or a pronoun."""
-    return (
-        _CONTINUATION.match(items[cand.index].text) is not None
-        or (items[cand.body].kind is Kind.PARA and _LEAD_CONTINUATION.match(items[cand.body].text))
-        is not None
-    )
+    if _CONTINUATION.match(items[cand.index].text) is not None:
+        return True
+    lead = next((it for it in items[cand.body :] if it.kind is Kind.PARA), None)
+    return lead is not None and _LEAD_CONTINUATION.match(lead.text) is not None
 
 
 def _bylined_layout(items: Sequence[Item], candidates: Sequence[Candidate]) -> bool:

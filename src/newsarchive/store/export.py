@@ -24,6 +24,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
+from newsarchive.errors import ExportError
 from newsarchive.model import Article, article_to_dict
 
 CSV_COLUMNS = (
@@ -156,9 +157,13 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 @contextmanager
 def _replaced_on_success(path: Path) -> Iterator[Path]:
+    if not path.parent.is_dir():
+        raise ExportError(f"{path}: the folder {path.parent} does not exist; create it first")
     partial = path.with_name(f".{path.name}.partial")
     try:
         yield partial
         os.replace(partial, path)
+    except OSError as exc:
+        raise ExportError(f"{path}: {exc.strerror or exc}; write it somewhere writable") from exc
     finally:
         partial.unlink(missing_ok=True)

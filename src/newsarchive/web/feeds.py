@@ -14,6 +14,7 @@ ATOM = "http://www.w3.org/2005/Atom"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MINUTES = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
+_SECONDS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 
 
 def xml_text(text: str) -> str:
@@ -28,6 +29,8 @@ def rfc3339(published: str | None, fallback: str) -> str:
         return f"{value}T00:00:00Z"
     if _MINUTES.match(value):
         return f"{value}:00Z"
+    if _SECONDS.match(value):  # printed without a time zone: read as UTC
+        return f"{value}Z"
     if re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$", value):
         return value
     return fallback
@@ -59,7 +62,7 @@ def _entry(feed: ET.Element, item: ListedArticle, base_url: str, updated: str) -
     _sub(entry, "id", f"urn:newsarchive:article:{item.id}")
     _sub(entry, "title", item.headline)
     _sub(entry, "updated", updated)
-    if item.published:
+    if item.published and rfc3339(item.published, ""):
         _sub(entry, "published", updated)
     _link(entry, base_url + article_path(item.id), "alternate", "text/html")
     summary = item.summary if item.title else item.lead
