@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import DEFAULT_ROOT, iter_documents, load_pool
 from docs_section import write_section
 from newsarchive.store.sqlite import SQLiteStore
+from newsarchive.store.sqlite_search import RANK_WINDOW
 
 BIN = Path(sys.executable).parent
 SEARCHES = (
@@ -412,8 +413,8 @@ def report(args: argparse.Namespace) -> str:
         "With 1 connection a row is the time one request takes; with 8, requests queue for the"
         " CPU, so latency is about connections / throughput. A search costs what the store's"
         " FTS5 query costs (see Store: common words, phrases and prefixes are ranked within"
-        " the newest 10,000 matches); one worker already runs SQLite on both cores (its queries"
-        " run on a thread pool and release the GIL). The load generator shares"
+        f" the newest {RANK_WINDOW:,} matches); one worker already runs SQLite on both cores"
+        " (its queries run on a thread pool and release the GIL). The load generator shares"
         " the two cores, and figures move by tens of percent between runs on a shared machine.",
     ]
     return "\n".join(lines)

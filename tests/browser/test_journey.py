@@ -10,11 +10,20 @@ from typing import Any
 
 import pytest
 
+from newsarchive.extract.dump import split_archive_page
+from newsarchive.ingest.textfile import read_text_file
+
 from .conftest import SAMPLE, Server
 
-MORATORIUM = "cd304075883119b0"  # sample article whose related box names an archived title
-STRIKES = "5b15c766589540ea"  # "Putin will halt strikes on Kiev – Trump" (data/related-russia.txt)
-SNOW = "d5e9f59692af5077"  # the sample's snow article, with four captions and © credits
+
+def _ids(path: Path) -> list[str]:
+    return [a.id for a in split_archive_page(read_text_file(path))]
+
+
+# the sample's article whose related box names an archived title, and its snow article
+# with four captions and © credits; "Putin will halt strikes on Kiev – Trump"
+MORATORIUM, SNOW = _ids(SAMPLE)[2], _ids(SAMPLE)[7]
+STRIKES = _ids(Path(__file__).parent / "data" / "related-russia.txt")[0]
 RELATED_TITLE = "Putin will halt strikes on Kiev – Trump"
 
 

@@ -18,9 +18,15 @@ from typing import Any
 
 import pytest
 
+from newsarchive.extract.dump import split_archive_page
+from newsarchive.ingest.textfile import read_text_file
+
 from .conftest import Server
 
-ARTICLE = "bc78f023e52c35a1"  # the article of data/xss-payloads.txt
+# the article of data/xss-payloads.txt
+ARTICLE = split_archive_page(read_text_file(Path(__file__).parent / "data" / "xss-payloads.txt"))[
+    0
+].id
 SCRIPT = "<script>window.__xss=1</script>"
 IMG = '<img src=x onerror="window.__xss=1">'
 SVG = '"><svg onload=window.__xss=1>'

@@ -244,3 +244,17 @@ def test_a_read_only_store_refuses_to_ingest(db_path: Path) -> None:
         assert readonly.get(SNOW.id) is not None
         with pytest.raises(StoreError, match="read-only"):
             readonly.add_document(*build_document([TALKS]))
+
+
+def test_an_input_naming_one_id_twice_stores_its_first_article(store: Store) -> None:
+    top = Draft("Morning briefing", ("Markets opened higher on Tuesday.",))
+    bottom = Draft("Morning briefing", ("Parliament returns from recess today.",))
+    document, articles = build_document([top, bottom], path="briefings.txt")
+    assert articles[0].id == articles[1].id  # same key, on purpose
+
+    counts = store.add_document(document, articles)
+
+    assert counts == IngestCounts(added=1, unchanged=1)
+    stored = store.get(articles[0].id)
+    assert stored is not None and stored.paragraphs == ("Markets opened higher on Tuesday.",)
+    assert store.revisions(articles[0].id)[-1].article.paragraphs == stored.paragraphs

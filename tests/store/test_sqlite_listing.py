@@ -3,12 +3,13 @@ related-link titles, and the v2 migration that indexes them."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from newsarchive.model import RelatedLink
-from newsarchive.store import sqlite_schema
+from newsarchive.store import sqlite_listing
 from newsarchive.store.base import ListingQuery, Store
 from newsarchive.store.sqlite import SQLiteStore
 from tests.store.documents import Draft, build_document
@@ -104,12 +105,17 @@ def test_category_name_by_slug(store: Store) -> None:
     assert store.category_name("middle") is None
 
 
-def test_v2_backfills_an_older_archive(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    with monkeypatch.context() as patch:
-        patch.setattr(sqlite_schema, "MIGRATIONS", sqlite_schema.MIGRATIONS[:1])
-        patch.setattr(sqlite_schema, "LATEST", 1)
-        with SQLiteStore(db_path) as old:
-            old.add_document(*build_document([*DATED, *UNDATED, OTHER]))
+def test_v2_backfills_an_older_archive(db_path: Path) -> None:
+    with SQLiteStore(db_path) as old:
+        old.add_document(*build_document([*DATED, *UNDATED, OTHER]))
+    db = sqlite3.connect(db_path)  # take it back to v1: what v2 and v3 added goes
+    for kind, name in db.execute(
+        "SELECT type, name FROM sqlite_schema WHERE sql LIKE '%category_articles%'"
+        " OR name IN ('articles_title_key', 'articles_summary_key')"
+    ).fetchall():
+        db.execute(f"DROP {kind} IF EXISTS {name}")
+    db.execute("PRAGMA user_version = 1")
+    db.close()
     with SQLiteStore(db_path) as store:
         assert ids(store, ListingQuery("world"))[:2] == [DATED[0].id, DATED[2].id]
         assert store.list_articles(ListingQuery("world")).total == 5
@@ -121,3 +127,41 @@ def test_related_titles_in_a_real_article(store: Store) -> None:
     assert store.resolve_titles([RelatedLink("THE TARGET STORY").title]) == {
         "THE TARGET STORY": target.id
     }
+
+
+def test_stats_are_counted_once_for_every_store_of_a_file(
+    filled: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = SQLiteStore(db_path, readonly=True)
+    try:
+        counted = filled.stats()
+        monkeypatch.setattr(SQLiteStore, "_count_rows", lambda self: pytest.fail("counted again"))
+        assert reader.stats() == counted and counted.articles == 6
+        assert (counted.earliest, counted.latest) == ("2024-05-01", "2024-06-01")
+        monkeypatch.undo()
+        filled.add_document(*build_document([Draft("Late", ("B.",), published="2024-07-01")]))
+        assert reader.stats().articles == 7 and reader.stats().latest == "2024-07-01"
+    finally:
+        reader.close()
+
+
+def test_deep_pages_seek_from_anchors_and_follow_new_articles(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_listing, "ANCHOR_EVERY", 3)
+    drafts = [Draft(f"Story {n}", ("Body.",), published=f"2024-05-{n:02d}") for n in range(1, 12)]
+    store.add_document(*build_document([*drafts, *UNDATED]))
+    newest_first = [d.id for d in reversed(drafts)] + [d.id for d in UNDATED]
+
+    for offset in range(15):
+        for limit in (1, 2, 4):
+            page = store.list_articles(ListingQuery("world", limit=limit, offset=offset))
+            assert [i.id for i in page.items] == newest_first[offset : offset + limit]
+            assert page.total == 13
+    dated = store.list_articles(ListingQuery("world", date_to="2024-05-10", offset=6, limit=9))
+    assert [i.id for i in dated.items] == newest_first[7:11]
+
+    late = Draft("Story 12", ("Body.",), published="2024-05-12")
+    store.add_document(*build_document([late], path="late.txt"))
+    page = store.list_articles(ListingQuery("world", limit=2, offset=7))
+    assert [i.id for i in page.items] == [late.id, *newest_first][7:9]

@@ -142,3 +142,57 @@ def test_a_very_common_query_is_ranked_within_its_newest_matches(
     assert result.total == 3
     assert {h.id for h in result.hits} == {d.id for d in newer}
     assert store.search(SearchQuery("item 2")).bounded is False
+
+
+def test_a_page_past_the_last_hit_still_has_the_total(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_search, "RANK_WINDOW", 3)
+    drafts = [Draft(f"Item {i} of the list", (f"Text {i}.",)) for i in range(5)]
+    store.add_document(*build_document(drafts))
+
+    past = store.search(SearchQuery("list", limit=10, offset=10))
+    assert (past.hits, past.total, past.bounded) == ((), 3, True)
+    exact = store.search(SearchQuery("item 2", limit=10, offset=10))
+    assert (exact.hits, exact.total, exact.bounded) == ((), 1, False)
+    assert store.search(SearchQuery("list", limit=2, offset=2)).total == 3
+    assert len(store.search(SearchQuery("list", limit=2, offset=2)).hits) == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "marked"),
+    [
+        ("elect*", ["Elections", "electorate"]),
+        ("Élec* AND voted", ["Elections", "electorate", "voted"]),
+        ("zürich*", ["Zurich"]),
+        ("caf*", ["Café"]),
+    ],
+)
+def test_a_prefix_snippet_marks_every_word_the_prefix_matches(
+    store: Store, query: str, marked: list[str]
+) -> None:
+    draft = Draft("Polls open", ("Elections in Zurich: the electorate voted at the Café.",))
+    store.add_document(*build_document([draft]))
+    snippet = store.search(SearchQuery(query)).hits[0].snippet
+    for word in marked:
+        assert f"{HIGHLIGHT_OPEN}{word}{HIGHLIGHT_CLOSE}" in snippet
+    assert snippet.count(HIGHLIGHT_OPEN) == len(marked)
+    # the same snippet FTS5 gives for the prefix itself
+    fts5 = sqlite_search._snippet_rows(store._db, sqlite_search.fts_expression(query), [1])  # type: ignore[attr-defined]
+    assert fts5[1][0] == snippet
+
+
+def test_a_prefix_inside_other_syntax_is_left_to_fts5(filled: Store) -> None:
+    nums = [1]
+    for expression in ('"elect*"', "NEAR(elect* vote)", "title:elect*", "elect* OR (gas)"):
+        assert sqlite_search._expand_prefixes(filled._db, expression, nums) == expression  # type: ignore[attr-defined]
+    expanded = sqlite_search._expand_prefixes(filled._db, "elect*", [1, 2, 3, 4, 5])  # type: ignore[attr-defined]
+    assert expanded.startswith("(") and " OR " in expanded
+
+
+def test_a_prefix_that_only_the_stemmer_matches_still_has_snippets(store: Store) -> None:
+    drafts = [Draft("A happy day", ("Sun.",)), Draft("Rain", ("Happiness is a warm coat.",))]
+    store.add_document(*build_document(drafts))
+    hits = store.search(SearchQuery("happi*")).hits
+    assert {h.id for h in hits} == {d.id for d in drafts}
+    assert all(HIGHLIGHT_OPEN in h.snippet for h in hits)

@@ -19,6 +19,7 @@ from typing import TypeVar, cast
 from newsarchive.model import Caption, normalise_title
 from newsarchive.store.base import ListedArticle, Listing, ListingQuery, Neighbours
 
+ANCHOR_EVERY = 1_000  # a deep category page seeks to the nearest such row
 LEAD_CHARS = 600  # enough of the body for a listing's first paragraph
 TITLE_KEY_CHARS = 64  # the prefix indexed by articles_title_key / articles_summary_key
 _MAX_CACHED = 512
@@ -57,15 +58,51 @@ class SQLiteListing:
             category_id = found[0]
         scope = _scope(category_id)
         where, params = _date_filter(scope, query)
+        limit, offset = max(query.limit, 0), max(query.offset, 0)
+        page_where, page_params = where, params
+        if category_id is not None and offset >= ANCHOR_EVERY:
+            key = (category_id, query.date_from, query.date_to)
+            anchor = self._anchor(key, where, params, offset // ANCHOR_EVERY)
+            if anchor is None:  # past the end
+                return Listing((), self._total(query, scope, where, params))
+            page_where = f"{where} AND (published, num) <= (?, ?)"
+            page_params = (*params, *anchor)
+            offset %= ANCHOR_EVERY
         nums = [
             num
             for (num,) in self._db.execute(
-                f"SELECT num FROM {scope.table} WHERE {where}"
+                f"SELECT num FROM {scope.table} WHERE {page_where}"
                 " ORDER BY published DESC, num DESC LIMIT ? OFFSET ?",
-                (*params, max(query.limit, 0), max(query.offset, 0)),
+                (*page_params, limit, offset),
             )
         ]
         return Listing(self._listed(nums), self._total(query, scope, where, params))
+
+    def _anchor(
+        self, key: tuple[object, ...], where: str, params: tuple[object, ...], index: int
+    ) -> tuple[str, int] | None:
+        """The key of a category listing's row ``index * ANCHOR_EVERY``, so that a deep
+        page skips fewer than ``ANCHOR_EVERY`` entries from there instead of its whole
+        offset. Anchors are found by walking from the previous one, once until the
+        archive changes."""
+        anchors: dict[int, tuple[str, int]] = self._cached(("anchors", *key), dict)
+        known = max((i for i in anchors if i <= index), default=0)
+        skip: tuple[object, ...]
+        while known < index:
+            after, skip = "", (ANCHOR_EVERY,)
+            if known:  # the next anchor is ANCHOR_EVERY rows past this one
+                after = " AND (published, num) < (?, ?)"
+                skip = (*anchors[known], ANCHOR_EVERY - 1)
+            row = self._db.execute(
+                f"SELECT published, num FROM category_articles WHERE {where}{after}"
+                " ORDER BY published DESC, num DESC LIMIT 1 OFFSET ?",
+                (*params, *skip),
+            ).fetchone()
+            if row is None:
+                return None
+            known += 1
+            anchors[known] = (str(row[0]), int(row[1]))
+        return anchors[index]
 
     def _category_row(self, name: str) -> tuple[int, int] | None:
         row = self._db.execute(

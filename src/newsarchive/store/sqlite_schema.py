@@ -118,7 +118,14 @@ CREATE INDEX articles_summary_key ON articles(lower(substr(summary, 1, 64)))
 WHERE summary IS NOT NULL;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2)
+# v3: the store adds to category_articles itself, next to the executemany that links articles
+# to their categories, instead of running a trigger program for every link (ingest speed).
+# Removal and redating stay with their triggers (rare: they happen on updates only).
+V3 = """
+DROP TRIGGER IF EXISTS category_articles_add;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
 LATEST = len(MIGRATIONS)
 
 

@@ -176,7 +176,7 @@ def search_export(
     date_to: To = None,
     sort: Sort = "relevance",
 ) -> StreamingResponse:
-    """Every article a search finds (up to the 10,000 it ranks), as JSON Lines or CSV."""
+    """Every article a search finds (up to the 2,000 it ranks), as JSON Lines or CSV."""
     when = reads.dates(date_from, date_to)
     query = reads.search_query(store, q, category, when, sort, 1)
     reads.run_search(store, query)  # a bad query is a 400 now, not a broken stream

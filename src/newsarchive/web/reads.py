@@ -28,7 +28,7 @@ from newsarchive.web.views import ArticleView, Pager, article_view, parse_day
 
 LATEST_ON_HOME = 10
 EXPORT_BATCH = 200
-SEARCH_WINDOW = 10_000  # the store ranks within this many matches at most
+SEARCH_WINDOW = 2_000  # the store ranks within this many matches at most
 
 
 @dataclass(frozen=True, slots=True)

@@ -131,7 +131,7 @@ class SearchOut(BaseModel):
     date_to: str | None
     sort: Literal["relevance", "newest"]
     total: int
-    bounded: bool = Field(description="ranked among the newest 10,000 matches only")
+    bounded: bool = Field(description="ranked among the newest 2,000 matches only")
     hits: list[HitOut]
     page: PageOut
 
