@@ -136,7 +136,9 @@ def _continues(items: Sequence[Item], cand: Candidate) -> bool:
     "This…"/"But…", or a first paragraph starting with a quotation or a pronoun."""
     if _CONTINUATION.match(items[cand.index].text) is not None:
         return True
-    lead = next((it for it in items[cand.body :] if it.kind is Kind.PARA), None)
+    lead = next(
+        (items[k] for k in range(cand.body, len(items)) if items[k].kind is Kind.PARA), None
+    )
     return lead is not None and _LEAD_CONTINUATION.match(lead.text) is not None
 
 
