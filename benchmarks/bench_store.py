@@ -199,7 +199,8 @@ def report(args: argparse.Namespace) -> str:
         "",
         "Store times are `SQLiteStore.search` with 20 hits, snippets and categories; bare times are"
         " `SELECT rowid, bm25(...) ... ORDER BY score LIMIT 20` over every match. (bounded): the"
-        f" store ranked within the newest {RANK_WINDOW:,} matches (`SearchResult.bounded`).",
+        f" query has more than {RANK_WINDOW:,} matches, so the store shows the newest,"
+        " unranked (`SearchResult.bounded`).",
         "",
         "| ingest process peak memory (maxrss) | articles | MB |",
         "| --- | ---: | ---: |",

@@ -412,10 +412,11 @@ def report(args: argparse.Namespace) -> str:
         "",
         "With 1 connection a row is the time one request takes; with 8, requests queue for the"
         " CPU, so latency is about connections / throughput. A search costs what the store's"
-        " FTS5 query costs (see Store: common words, phrases and prefixes are ranked within"
-        f" the newest {RANK_WINDOW:,} matches); one worker already runs SQLite on both cores"
-        " (its queries run on a thread pool and release the GIL). The load generator shares"
-        " the two cores, and figures move by tens of percent between runs on a shared machine.",
+        " FTS5 query costs (see Store: common words, phrases and prefixes with more than"
+        f" {RANK_WINDOW:,} matches show the newest, unranked); one worker already runs SQLite"
+        " on both cores (its queries run on a thread pool and release the GIL). The load"
+        " generator shares the two cores, and figures move by tens of percent between runs"
+        " on a shared machine.",
     ]
     return "\n".join(lines)
 

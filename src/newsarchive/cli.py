@@ -386,7 +386,11 @@ def _print_hits(result: SearchResult) -> None:
             click.echo(f"{render.hit_heading(hit)}\n    {render.bracketed(hit.snippet)}")
     shown = len(result.hits)
     more = f"{shown} of {result.total}" if result.total > shown else f"{shown}"
-    note = " (ranked among the newest matches; add words to narrow it)" if result.bounded else ""
+    note = (
+        " (so many: the newest shown first; add words to rank by relevance)"
+        if result.bounded
+        else ""
+    )
     click.echo(f"{more} {'match' if result.total == 1 else 'matches'}{note}", err=True)
 
 

@@ -81,7 +81,7 @@ HIGHLIGHT_CLOSE = "\x03"
 class SearchResult:
     hits: tuple[SearchHit, ...]
     total: int  # matches considered; see ``bounded``
-    bounded: bool  # True when a very common query was ranked within its newest matches only
+    bounded: bool  # True when a very common query shows its newest matches, newest first
 
 
 @dataclass(frozen=True, slots=True)

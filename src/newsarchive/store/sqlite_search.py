@@ -1,11 +1,11 @@
 """Full-text search over the SQLite store's FTS5 index.
 
 Ranking every match of a very common query ("the", "said") with bm25 costs time in
-proportion to the matches, so a query with more than ``RANK_WINDOW`` matches is ranked
-(or sorted) within its ``RANK_WINDOW`` most recently added matches only: the result
-says ``bounded=True`` and ``total`` is then a lower bound (``RANK_WINDOW``). Otherwise
-``total`` is the exact number of matches. The window, its count and the ranking are one
-FTS5 evaluation (a prefix query merges its terms' doclists on every evaluation).
+proportion to the matches (and bm25's IDF scans every match of each phrase), so a query
+with more than ``RANK_WINDOW`` matches shows its ``RANK_WINDOW`` most recently added
+matches newest first, without bm25: the result says ``bounded=True`` and ``total`` is
+then a lower bound (``RANK_WINDOW``). Otherwise ``total`` is the exact number of matches
+and the page is ranked by bm25 (or sorted by date).
 """
 
 from __future__ import annotations
@@ -86,13 +86,11 @@ def _search(db: sqlite3.Connection, query: SearchQuery, expression: str) -> Sear
     plan = _plan(db, query, expression)
     if plan is None:
         return SearchResult(hits=(), total=0, bounded=False)
-    ranked, matches = _ranked(db, query, plan)
-    if matches is None:  # the page is past the last hit: count the window alone
-        matches = db.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM articles_fts f WHERE {plan.where}"
-            " ORDER BY f.rowid DESC LIMIT ?)",
-            (*plan.params, RANK_WINDOW + 1),
-        ).fetchone()[0]
+    matches = _window_count(db, plan)
+    if matches > RANK_WINDOW and query.sort is SortOrder.RELEVANCE:
+        ranked = _newest(db, query, plan)
+    else:
+        ranked, _ = _ranked(db, query, plan)
     hits = _hits(db, expression, ranked)
     return SearchResult(hits=hits, total=min(matches, RANK_WINDOW), bounded=matches > RANK_WINDOW)
 
@@ -136,6 +134,29 @@ def _date_condition(query: SearchQuery) -> tuple[str, list[object]]:
         conditions.append("<= ?")
         params.append(query.date_to + "\uffff")  # inclusive of times on that day
     return " AND ".join(conditions), params
+
+
+def _window_count(db: sqlite3.Connection, plan: _Plan) -> int:
+    """How many matches there are, counted up to one past the window (newest first)."""
+    row = db.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM articles_fts f WHERE {plan.where}"
+        " ORDER BY f.rowid DESC LIMIT ?)",
+        (*plan.params, RANK_WINDOW + 1),
+    ).fetchone()
+    return int(row[0])
+
+
+def _newest(db: sqlite3.Connection, query: SearchQuery, plan: _Plan) -> list[tuple[int, float]]:
+    """A very common query's page, newest first within the window, without bm25: bm25
+    scans every match of each phrase in the archive for its IDF (tens of ms for "the"),
+    and ranking by relevance means little when thousands of articles match."""
+    window = max(0, min(query.limit, RANK_WINDOW - query.offset))
+    rows = db.execute(
+        f"SELECT f.rowid FROM articles_fts f WHERE {plan.where}"
+        " ORDER BY f.rowid DESC LIMIT ? OFFSET ?",
+        (*plan.params, window, max(query.offset, 0)),
+    ).fetchall()
+    return [(int(num), 0.0) for (num,) in rows]
 
 
 def _ranked(

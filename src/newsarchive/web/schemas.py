@@ -131,7 +131,9 @@ class SearchOut(BaseModel):
     date_to: str | None
     sort: Literal["relevance", "newest"]
     total: int
-    bounded: bool = Field(description="ranked among the newest 2,000 matches only")
+    bounded: bool = Field(
+        description="more than 2,000 matches: the newest 2,000, newest first, unranked"
+    )
     hits: list[HitOut]
     page: PageOut
 
