@@ -140,7 +140,8 @@ def test_a_very_common_query_is_ranked_within_its_newest_matches(
 
     assert result.bounded
     assert result.total == 3
-    assert {h.id for h in result.hits} == {d.id for d in newer}
+    # too common to rank: the newest matches, newest first (the top of the newest page first)
+    assert [h.id for h in result.hits] == [d.id for d in newer]
     assert store.search(SearchQuery("item 2")).bounded is False
 
 
