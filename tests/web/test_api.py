@@ -6,9 +6,12 @@ import csv
 import io
 import json
 
+import pytest
 from fastapi.testclient import TestClient
 
 from newsarchive.model import article_from_dict
+from newsarchive.store import sqlite_search
+from newsarchive.web import reads
 from tests.web.archive import ECONOMY, LINKED
 
 
@@ -142,3 +145,14 @@ def test_exports_refuse_bad_input_before_streaming(client: TestClient) -> None:
     assert client.get("/api/categories/nowhere/export?format=csv").status_code == 404
     empty = client.get("/api/search/export?format=csv&q=zzyzxqq")
     assert empty.status_code == 200 and empty.text.startswith("id,title,summary")
+
+
+def test_a_page_past_the_last_search_hit_keeps_the_total(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_search, "RANK_WINDOW", 10)
+    monkeypatch.setattr(reads, "SEARCH_WINDOW", 10)  # the web's copy of the window
+    first = client.get("/api/search?q=grain&limit=5").json()
+    past = client.get("/api/search?q=grain&limit=5&page=4").json()
+    assert (first["total"], first["bounded"]) == (10, True)
+    assert (past["hits"], past["total"], past["bounded"]) == ([], 10, True)

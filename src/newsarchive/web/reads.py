@@ -119,10 +119,7 @@ def search_query(
 
 
 def search_page(store: Store, query: SearchQuery, slug: str | None, page: int) -> SearchPage:
-    if query.offset >= SEARCH_WINDOW:
-        result = SearchResult((), 0, False)
-    else:
-        result = run_search(store, query)
+    result = run_search(store, query)  # a page past the last hit is empty, with the total
     return SearchPage(query, slug, result, Pager(page, query.limit, result.total))
 
 
