@@ -246,7 +246,8 @@ def main() -> None:
     table = report(args)
     print(table)
     if args.write_docs:
-        write_section("Store", " ".join(["python", *sys.argv]), table)
+        command = " ".join(["python", *sys.argv]).replace(" --write-docs", "")
+        write_section("Store", command, table)
 
 
 if __name__ == "__main__":
