@@ -156,3 +156,15 @@ def test_a_page_past_the_last_search_hit_keeps_the_total(
     past = client.get("/api/search?q=grain&limit=5&page=4").json()
     assert (first["total"], first["bounded"]) == (10, True)
     assert (past["hits"], past["total"], past["bounded"]) == ([], 10, True)
+
+
+def test_category_export_pages_through_the_listing(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = "/api/categories/economy/export?format=jsonl&from=2024-01-10&to=2024-01-30"
+    whole = [json.loads(line)["id"] for line in client.get(url).text.splitlines()]
+    monkeypatch.setattr(reads, "EXPORT_BATCH", 3)
+    paged = [json.loads(line)["id"] for line in client.get(url).text.splitlines()]
+    assert len(whole) > 3 and paged == whole
+    listed = client.get("/api/categories/economy?from=2024-01-10&to=2024-01-30&limit=100").json()
+    assert whole == [a["id"] for a in listed["articles"]]

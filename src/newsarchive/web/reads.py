@@ -17,7 +17,6 @@ from newsarchive.store.base import (
     ListedArticle,
     ListingQuery,
     Neighbours,
-    SearchHit,
     SearchQuery,
     SearchResult,
     SortOrder,
@@ -135,25 +134,28 @@ def search_articles(store: Store, query: SearchQuery) -> Iterator[Article]:
     offset = 0
     while offset < SEARCH_WINDOW:
         batch = run_search(store, replace(query, limit=EXPORT_BATCH, offset=offset))
-        yield from _articles(store, batch.hits)
+        yield from _articles(store, [hit.id for hit in batch.hits])
         if len(batch.hits) < EXPORT_BATCH:
             return
         offset += EXPORT_BATCH
 
 
-def _articles(store: Store, hits: tuple[SearchHit, ...]) -> Iterator[Article]:
-    for hit in hits:
-        article = store.get(hit.id)
+def _articles(store: Store, ids: list[str]) -> Iterator[Article]:
+    for article_id in ids:
+        article = store.get(article_id)
         if article is not None:
             yield article
 
 
 def category_articles(store: Store, name: str, when: Dates) -> Iterator[Article]:
-    """A category's articles newest first, within the dates."""
-    for article in store.iter_articles(name):
-        day = (article.published or "")[:10]
-        if when.date_from and (not day or day < when.date_from):
-            continue
-        if when.date_to and (not day or day > when.date_to):
-            continue
-        yield article
+    """A category's articles newest first, within the dates: the listing index picks them,
+    a page at a time, so a date range never reads the rest of the category."""
+    offset = 0
+    while True:
+        page = store.list_articles(
+            ListingQuery(name, when.date_from, when.date_to, limit=EXPORT_BATCH, offset=offset)
+        )
+        yield from _articles(store, [item.id for item in page.items])
+        if len(page.items) < EXPORT_BATCH:
+            return
+        offset += EXPORT_BATCH
