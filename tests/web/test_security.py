@@ -162,7 +162,9 @@ def token_client(archive: Path) -> Iterator[TestClient]:
 
 
 def test_ingest_is_off_without_a_token(client: TestClient) -> None:
-    assert client.post("/api/ingest", content=DUMP.encode()).status_code == 404
+    off = client.post("/api/ingest", content=DUMP.encode())
+    assert off.status_code == 404
+    assert "--ingest-token" in off.json()["message"]
     assert "/api/ingest" not in client.get("/openapi.json").json()["paths"]
 
 

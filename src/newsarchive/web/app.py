@@ -62,9 +62,19 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api.router)
     if settings.ingest_token:
         app.include_router(upload.router)
+    else:
+        app.add_api_route("/api/ingest", _writing_is_off, methods=["POST"], include_in_schema=False)
     _install_error_handlers(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _writing_is_off() -> None:
+    raise WebError(
+        404,
+        "writing is off: this archive is read-only; start the server with --ingest-token "
+        "(or NEWSARCHIVE_INGEST_TOKEN) to accept dumps at POST /api/ingest",
+    )
 
 
 def prepare_database(path: Path) -> None:
