@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import sys
 import tempfile
 import time
 import unicodedata
@@ -76,8 +75,7 @@ def main() -> None:
     )
     print(table)
     if args.write_docs:
-        command = " ".join(["python", *sys.argv]).replace(" --write-docs", "")
-        write_section("Parsing dumps", command, table)
+        write_section("Parsing dumps", table)
 
 
 if __name__ == "__main__":

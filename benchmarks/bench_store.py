@@ -246,8 +246,7 @@ def main() -> None:
     table = report(args)
     print(table)
     if args.write_docs:
-        command = " ".join(["python", *sys.argv]).replace(" --write-docs", "")
-        write_section("Store", command, table)
+        write_section("Store", table)
 
 
 if __name__ == "__main__":

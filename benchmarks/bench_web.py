@@ -451,7 +451,7 @@ def main() -> None:
     body = report(args)
     print(body)
     if args.write_docs:
-        write_section("Web", " ".join(["python", *sys.argv]), body)
+        write_section("Web", body)
 
 
 if __name__ == "__main__":

@@ -151,7 +151,6 @@ def test_a_page_past_the_last_search_hit_keeps_the_total(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sqlite_search, "RANK_WINDOW", 10)
-    monkeypatch.setattr(reads, "SEARCH_WINDOW", 10)  # the web's copy of the window
     first = client.get("/api/search?q=grain&limit=5").json()
     past = client.get("/api/search?q=grain&limit=5&page=4").json()
     assert (first["total"], first["bounded"]) == (10, True)

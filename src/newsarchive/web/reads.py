@@ -27,7 +27,6 @@ from newsarchive.web.views import ArticleView, Pager, article_view, parse_day
 
 LATEST_ON_HOME = 10
 EXPORT_BATCH = 200
-SEARCH_WINDOW = 2_000  # the store ranks within this many matches at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +131,7 @@ def run_search(store: Store, query: SearchQuery) -> SearchResult:
 def search_articles(store: Store, query: SearchQuery) -> Iterator[Article]:
     """Every article a search finds (within the store's ranking window), in order."""
     offset = 0
-    while offset < SEARCH_WINDOW:
+    while True:  # the store's window ends the pages: past it, a page is empty
         batch = run_search(store, replace(query, limit=EXPORT_BATCH, offset=offset))
         yield from _articles(store, [hit.id for hit in batch.hits])
         if len(batch.hits) < EXPORT_BATCH:
