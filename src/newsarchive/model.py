@@ -20,6 +20,7 @@ class Caption:
 
     text: str
     credit: str | None = None
+    image_url: str | None = None  # the picture's address, when the source gave one
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,11 @@ class SourceRef:
     path: str | None = None
     url: str | None = None
     encoding: str | None = None
+    # web provenance: the WARC record (``path`` is then the WARC file), the fetch
+    record_id: str | None = None
+    record_offset: int | None = None
+    fetched_at: str | None = None  # ISO 8601, UTC
+    http_status: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +67,28 @@ class Document:
     url: str | None = None
     size: int = 0
     data: bytes = field(default=b"", repr=False, compare=False)
+    # what the input is ("text/plain", "text/html", "application/rss+xml", ...), when known
+    media_type: str | None = None
+    # web provenance: a WARC record (``path`` is the WARC file) or an HTTP fetch
+    record_id: str | None = None
+    record_offset: int | None = None
+    fetched_at: str | None = None
+    http_status: int | None = None
+
+    def source_ref(self, start: int = 0, end: int | None = None) -> SourceRef:
+        """A reference to ``[start, end)`` of this document (default: all of it)."""
+        return SourceRef(
+            sha256=self.sha256,
+            start=start,
+            end=len(self.text) if end is None else end,
+            path=self.path,
+            url=self.url,
+            encoding=self.encoding,
+            record_id=self.record_id,
+            record_offset=self.record_offset,
+            fetched_at=self.fetched_at,
+            http_status=self.http_status,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +108,14 @@ class Article:
     published: str | None = None
     dateline: str | None = None
     raw: str = field(default="", compare=False)
+    # read from the web: the canonical URL (the id comes from it), and page metadata
+    url: str | None = None
+    updated: str | None = None
+    language: str | None = None
+    tags: tuple[str, ...] = ()
+    # True when only a teaser is known (a feed item, a listing entry): a full article with
+    # the same id replaces it, and a teaser never replaces a full article
+    teaser: bool = False
 
     @property
     def body(self) -> str:
@@ -120,6 +156,11 @@ def category_slug(name: str) -> str:
     return slug or "-"
 
 
+def url_key(url: str) -> str:
+    """The identity of an article that has a (canonical) URL: the URL itself."""
+    return f"url:{url}"
+
+
 def make_article_id(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
@@ -130,12 +171,18 @@ def content_hash(article: Article) -> str:
         "title": article.title,
         "summary": article.summary,
         "paragraphs": list(article.paragraphs),
-        "captions": [[c.text, c.credit] for c in article.captions],
+        "captions": [
+            [c.text, c.credit] + ([c.image_url] if c.image_url else []) for c in article.captions
+        ],
         "related": [[r.title, r.url, r.image_caption, r.image_credit] for r in article.related],
         "authors": list(article.authors),
         "published": article.published,
         "dateline": article.dateline,
     }
+    # fields added for web pages count only when set, so hashes of dump articles stored by
+    # earlier versions stay valid (no spurious revisions on re-ingest)
+    web = {"updated": article.updated, "tags": list(article.tags), "teaser": article.teaser}
+    payload.update({key: value for key, value in web.items() if value})
     blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()
 
@@ -151,12 +198,19 @@ def article_to_dict(article: Article, *, with_raw: bool = False) -> dict[str, An
         source["url"] = article.source.url
     if article.source.path is not None or article.source.url is None:
         source["path"] = article.source.path
+    for name in ("record_id", "record_offset", "fetched_at", "http_status"):
+        value = getattr(article.source, name)
+        if value is not None:
+            source[name] = value
     out: dict[str, Any] = {
         "id": article.id,
         "title": article.title,
         "summary": article.summary,
         "paragraphs": list(article.paragraphs),
-        "captions": [{"text": c.text, "credit": c.credit} for c in article.captions],
+        "captions": [
+            {"text": c.text, "credit": c.credit, "image_url": c.image_url}
+            for c in article.captions
+        ],
         "related": [
             {
                 "title": r.title,
@@ -170,6 +224,11 @@ def article_to_dict(article: Article, *, with_raw: bool = False) -> dict[str, An
         "authors": list(article.authors),
         "published": article.published,
         "dateline": article.dateline,
+        "url": article.url,
+        "updated": article.updated,
+        "language": article.language,
+        "tags": list(article.tags),
+        "teaser": article.teaser,
         "source": source,
     }
     if with_raw:
@@ -184,7 +243,10 @@ def article_from_dict(data: dict[str, Any]) -> Article:
         title=data.get("title"),
         summary=data.get("summary"),
         paragraphs=tuple(data.get("paragraphs", ())),
-        captions=tuple(Caption(c["text"], c.get("credit")) for c in data.get("captions", ())),
+        captions=tuple(
+            Caption(c["text"], c.get("credit"), c.get("image_url"))
+            for c in data.get("captions", ())
+        ),
         related=tuple(
             RelatedLink(r["title"], r.get("url"), r.get("image_caption"), r.get("image_credit"))
             for r in data.get("related", ())
@@ -200,8 +262,17 @@ def article_from_dict(data: dict[str, Any]) -> Article:
             path=src.get("path"),
             url=src.get("url"),
             encoding=src.get("encoding"),
+            record_id=src.get("record_id"),
+            record_offset=src.get("record_offset"),
+            fetched_at=src.get("fetched_at"),
+            http_status=src.get("http_status"),
         ),
         raw=data.get("raw", ""),
+        url=data.get("url"),
+        updated=data.get("updated"),
+        language=data.get("language"),
+        tags=tuple(data.get("tags", ())),
+        teaser=bool(data.get("teaser", False)),
     )
 
 
