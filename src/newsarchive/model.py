@@ -167,7 +167,7 @@ def make_article_id(key: str) -> str:
 
 def content_hash(article: Article) -> str:
     """A hash of what a reader sees; categories and provenance are not part of it."""
-    payload = {
+    payload: dict[str, Any] = {
         "title": article.title,
         "summary": article.summary,
         "paragraphs": list(article.paragraphs),
@@ -181,7 +181,11 @@ def content_hash(article: Article) -> str:
     }
     # fields added for web pages count only when set, so hashes of dump articles stored by
     # earlier versions stay valid (no spurious revisions on re-ingest)
-    web = {"updated": article.updated, "tags": list(article.tags), "teaser": article.teaser}
+    web: dict[str, Any] = {
+        "updated": article.updated,
+        "tags": list(article.tags),
+        "teaser": article.teaser,
+    }
     payload.update({key: value for key, value in web.items() if value})
     blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()
@@ -208,8 +212,7 @@ def article_to_dict(article: Article, *, with_raw: bool = False) -> dict[str, An
         "summary": article.summary,
         "paragraphs": list(article.paragraphs),
         "captions": [
-            {"text": c.text, "credit": c.credit, "image_url": c.image_url}
-            for c in article.captions
+            {"text": c.text, "credit": c.credit, "image_url": c.image_url} for c in article.captions
         ],
         "related": [
             {
