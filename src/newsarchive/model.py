@@ -281,3 +281,16 @@ def article_from_dict(data: dict[str, Any]) -> Article:
 
 def with_categories(article: Article, categories: tuple[str, ...]) -> Article:
     return replace(article, categories=categories)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchState:
+    """What the archive remembers of its last fetch of a URL, for conditional re-fetches
+    (``If-None-Match`` / ``If-Modified-Since``) and to tell a changed page from the same."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+    sha256: str | None  # of the body last fetched
+    http_status: int
+    fetched_at: str  # ISO 8601, UTC
