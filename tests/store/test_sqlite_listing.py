@@ -108,12 +108,14 @@ def test_category_name_by_slug(store: Store) -> None:
 def test_v2_backfills_an_older_archive(db_path: Path) -> None:
     with SQLiteStore(db_path) as old:
         old.add_document(*build_document([*DATED, *UNDATED, OTHER]))
-    db = sqlite3.connect(db_path)  # take it back to v1: what v2 and v3 added goes
+    db = sqlite3.connect(db_path)  # take it back to v1: what v2, v3 and v4 added goes
     for kind, name in db.execute(
         "SELECT type, name FROM sqlite_schema WHERE sql LIKE '%category_articles%'"
-        " OR name IN ('articles_title_key', 'articles_summary_key')"
+        " OR name IN ('articles_title_key', 'articles_summary_key', 'fetch_state')"
     ).fetchall():
         db.execute(f"DROP {kind} IF EXISTS {name}")
+    for column in ("media_type", "record_id", "record_offset", "fetched_at", "http_status"):
+        db.execute(f"ALTER TABLE sources DROP COLUMN {column}")
     db.execute("PRAGMA user_version = 1")
     db.close()
     with SQLiteStore(db_path) as store:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,7 +18,7 @@ text = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
 maybe_text = st.none() | text
 # paragraphs that cannot be recovered by splitting the body are stored apart
 paragraph = text | st.sampled_from(["", "one\n\ntwo", "\n\n", " "])
-captions = st.lists(st.builds(Caption, text, maybe_text), max_size=2)
+captions = st.lists(st.builds(Caption, text, maybe_text, maybe_text), max_size=2)
 related = st.lists(st.builds(RelatedLink, text, maybe_text, maybe_text, maybe_text), max_size=2)
 
 
@@ -36,7 +37,22 @@ def articles(draw: st.DrawFn) -> Article:
         authors=tuple(draw(st.lists(text, max_size=2))),
         published=draw(st.none() | st.dates().map(str)),
         dateline=draw(maybe_text),
+        url=draw(maybe_text),
+        updated=draw(st.none() | st.datetimes().map(str)),
+        language=draw(maybe_text),
+        tags=tuple(draw(st.lists(text, max_size=2))),
+        teaser=draw(st.booleans()),
     )
+
+
+web_provenance = st.fixed_dictionaries(
+    {
+        "record_id": maybe_text,
+        "record_offset": st.none() | st.integers(0, 2**40),
+        "fetched_at": maybe_text,
+        "http_status": st.none() | st.integers(100, 599),
+    }
+)
 
 
 @settings(max_examples=80, deadline=None)
@@ -45,12 +61,26 @@ def articles(draw: st.DrawFn) -> Article:
     encoding=st.sampled_from(["utf-8", "utf-16", "utf-8-sig"]),
     own_raw=st.none() | text,
     other_path=st.none() | text,
+    fetch=web_provenance,
+    on_document=st.booleans(),
 )
 def test_any_article_round_trips(
-    article: Article, encoding: str, own_raw: str | None, other_path: str | None
+    article: Article,
+    encoding: str,
+    own_raw: str | None,
+    other_path: str | None,
+    fetch: dict[str, Any],
+    on_document: bool,
 ) -> None:
+    """Web provenance either comes with the document (the sources row) or only with the
+    article's SourceRef (kept with the article)."""
     draft = Draft(article.summary or "-", article.paragraphs, key="placed")
     document, (placed,) = build_document([draft], encoding=encoding)
+    if on_document:
+        document = replace(document, **fetch)
+        placed = replace(placed, source=document.source_ref(placed.source.start, placed.source.end))
+    else:
+        placed = replace(placed, source=replace(placed.source, **fetch))
     source = placed.source if other_path is None else replace(placed.source, path=other_path)
     stored = replace(article, source=source, raw=placed.raw if own_raw is None else own_raw)
 

@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from newsarchive.errors import StoreError
+from newsarchive.model import FetchState
 from newsarchive.store import open_store, sqlite_schema
+from newsarchive.store.base import IngestCounts, ListingQuery, SearchQuery
 from newsarchive.store.sqlite import SQLiteStore
-from tests.store.documents import Draft, build_document
+from tests.store.documents import Draft, build_document, html_page
+from tests.store.v3_archive import build_v3_archive
 
 NOTE = Draft("A note kept across upgrades", ("Still here after the migration.",))
 
@@ -112,3 +115,28 @@ def test_read_only_open_of_a_missing_file_is_refused(tmp_path: Path) -> None:
 def test_a_postgresql_url_is_not_supported_yet() -> None:
     with pytest.raises(StoreError, match="PostgreSQL support is not built yet; use a file path"):
         open_store("postgresql://localhost/news")
+
+
+def test_a_v3_archive_opens_migrated_with_its_articles_and_search(db_path: Path) -> None:
+    old = Draft("Harbour strike ends", ("Dockers return to work.",), published="2025-12-01")
+    document, articles = build_document([NOTE, old])
+    build_v3_archive(db_path, document, articles)
+    assert user_version(db_path) == 3
+
+    with SQLiteStore(db_path) as store:
+        assert user_version(db_path) == sqlite_schema.LATEST == 4
+        assert [store.get(a.id) for a in articles] == articles
+        assert store.search(SearchQuery("dockers")).total == 1
+        assert store.list_articles(ListingQuery("world")).total == 2
+        assert store.source_text(document.sha256) == document.text.encode("utf-8")
+        info = store.source_info(document.sha256)
+        assert info is not None and info.path == "archive.txt" and info.media_type is None
+        # the same dump again is unchanged: hashes of old rows still match
+        assert store.add_document(document, articles) == IngestCounts(unchanged=2)
+        # and the archive takes pages from the web and fetch state
+        page, article = html_page("https://example.com/a", "A page", ("Text.",), tags=("t",))
+        assert store.add_document(page, [article]) == IngestCounts(added=1)
+        assert store.get(article.id) == article
+        state = FetchState("https://example.com/a", None, None, page.sha256, 200, "2026-01-02")
+        store.record_fetch(state)
+        assert store.fetch_state("https://example.com/a") == state

@@ -70,7 +70,7 @@ def test_article(client: TestClient) -> None:
     assert body["title"] == LINKED.title
     assert body["authors"] == ["Anna Berg", "Sam Reed"]
     assert body["captions"] == [
-        {"text": "Traders at the exchange", "credit": "© Reuters/Tom Nicholson"}
+        {"text": "Traders at the exchange", "credit": "© Reuters/Tom Nicholson", "image_url": None}
     ]
     resolved = [r["article_id"] for r in body["related"]]
     assert resolved == [ECONOMY[6].id, ECONOMY[7].id, None, None]

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from enum import Enum
 from types import TracebackType
 
-from newsarchive.model import Article, Caption, Document, category_slug
+from newsarchive.model import (
+    Article,
+    Caption,
+    Document,
+    FetchState,
+    category_slug,
+    make_article_id,
+    url_key,
+)
 
 
 class Outcome(Enum):
@@ -133,6 +141,7 @@ class ListedArticle:
     first_seen: str  # when the archive first saw it (ISO, UTC)
     categories: tuple[str, ...]
     caption: Caption | None  # the first caption, with its credit
+    teaser: bool = False  # only a teaser is archived (a feed entry, a listing item)
 
     @property
     def headline(self) -> str:
@@ -151,6 +160,25 @@ class Neighbours:
 
     newer: ListedArticle | None
     older: ListedArticle | None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """What the archive knows of one input (a file, a fetched page, a WARC record),
+    without its bytes: ``source_text`` gives those."""
+
+    sha256: str
+    path: str | None  # the file read; for a WARC record, the WARC file
+    url: str | None  # the address fetched (or the WARC record's target URI)
+    encoding: str
+    media_type: str | None  # "text/html", "text/plain", ... when the reader knew it
+    size: int  # bytes
+    added_at: str  # when the archive first stored it (ISO, UTC)
+    exact: bool  # True when ``source_text`` gives back bytes with this sha256
+    record_id: str | None = None
+    record_offset: int | None = None
+    fetched_at: str | None = None
+    http_status: int | None = None
 
 
 class Store(ABC):
@@ -180,6 +208,33 @@ class Store(ABC):
     @abstractmethod
     def source_text(self, sha256: str) -> bytes | None:
         """The original bytes of an ingested input, exactly as read."""
+
+    @abstractmethod
+    def source_info(self, sha256: str) -> SourceInfo | None:
+        """Where an ingested input came from (path, URL, WARC record, fetch) and its media
+        type; None when no input has this sha256.
+
+        One input is stored once: the same bytes read again (another path, a re-fetch)
+        keep the provenance of their first reading."""
+
+    def find_by_url(self, url: str) -> Article | None:
+        """The article whose canonical URL is ``url`` (``Article.url``, as the reader
+        canonicalised it), or None. Its id derives from the URL, so this is a ``get``."""
+        article = self.get(make_article_id(url_key(url)))
+        return article if article is not None and article.url == url else None
+
+    @abstractmethod
+    def fetch_state(self, url: str) -> FetchState | None:
+        """What was recorded of the last fetch of ``url`` (for ``If-None-Match`` /
+        ``If-Modified-Since``), or None when it was never recorded."""
+
+    @abstractmethod
+    def record_fetch(self, state: FetchState) -> None:
+        """Remember a fetch of ``state.url``, replacing what was recorded before.
+
+        Written at once, in a small transaction of its own (not in ``add_document``'s).
+        Record a fetch only after its document is stored: a crash in between then costs
+        one unconditional re-fetch, never a page the archive believes it has."""
 
     @abstractmethod
     def stats(self) -> ArchiveStats: ...

@@ -1,11 +1,14 @@
 """Stream articles out of an archive as JSON Lines, CSV or Parquet, in flat memory.
 
 * JSON Lines: one ``article_to_dict`` object a line, UTF-8, non-ASCII kept as is.
-* CSV: one row an article. Scalar fields as text (empty for missing); every list field
-  (``paragraphs``, ``captions``, ``related``, ``categories``, ``authors``) is a JSON
-  array in its cell, so it round-trips exactly and survives commas and newlines.
-* Parquet: typed columns (lists of strings, lists of structs for captions and related),
-  written in record batches of ``batch_size`` rows.
+* CSV: one row an article. Scalar fields as text (empty for missing, ``teaser`` as
+  ``true``/``false``); every list field (``paragraphs``, ``captions``, ``related``,
+  ``categories``, ``authors``, ``tags``) is a JSON array in its cell, so it round-trips
+  exactly and survives commas and newlines. Columns added later come last, so a reader
+  that takes columns by position keeps working.
+* Parquet: typed columns (lists of strings, lists of structs for captions and related,
+  integers for offsets and HTTP status, a boolean ``teaser``), written in record batches
+  of ``batch_size`` rows.
 
 A file output is written next to its target and renamed into place at the end, so an
 interrupted export never leaves a half-written file under the requested name.
@@ -44,8 +47,30 @@ CSV_COLUMNS = (
     "source_start",
     "source_end",
     "source_encoding",
+    # pages read from the web (v4)
+    "url",
+    "updated",
+    "language",
+    "tags",
+    "teaser",
+    "source_record_id",
+    "source_record_offset",
+    "source_fetched_at",
+    "source_http_status",
 )
-_LIST_FIELDS = frozenset({"paragraphs", "captions", "related", "categories", "authors"})
+_LIST_FIELDS = frozenset({"paragraphs", "captions", "related", "categories", "authors", "tags"})
+_SOURCE_FIELDS = (
+    "path",
+    "url",
+    "sha256",
+    "start",
+    "end",
+    "encoding",
+    "record_id",
+    "record_offset",
+    "fetched_at",
+    "http_status",
+)
 
 
 class ExportFormat(Enum):
@@ -123,17 +148,18 @@ def _flat_row(article: Article, *, list_as_json: bool) -> dict[str, Any]:
     data = article_to_dict(article)
     source = data.pop("source")
     row: dict[str, Any] = {key: data[key] for key in CSV_COLUMNS if key in data}
-    for key in ("path", "url", "sha256", "start", "end", "encoding"):
+    for key in _SOURCE_FIELDS:
         row[f"source_{key}"] = source.get(key)
     if list_as_json:
         for key in _LIST_FIELDS:
             row[key] = json.dumps(row[key], ensure_ascii=False)
+        row["teaser"] = "true" if row["teaser"] else "false"
     return row
 
 
 def _parquet_schema(pa: Any) -> Any:
     text = pa.string()
-    caption = pa.struct([("text", text), ("credit", text)])
+    caption = pa.struct([("text", text), ("credit", text), ("image_url", text)])
     related = pa.struct(
         [("title", text), ("url", text), ("image_caption", text), ("image_credit", text)]
     )
@@ -145,6 +171,10 @@ def _parquet_schema(pa: Any) -> Any:
         "authors": pa.list_(text),
         "source_start": pa.int64(),
         "source_end": pa.int64(),
+        "tags": pa.list_(text),
+        "teaser": pa.bool_(),
+        "source_record_offset": pa.int64(),
+        "source_http_status": pa.int32(),
     }
     return pa.schema([(name, types.get(name, text)) for name in CSV_COLUMNS])
 

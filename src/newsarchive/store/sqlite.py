@@ -3,13 +3,16 @@
 Each input file is written in one ``BEGIN IMMEDIATE`` transaction, so a crash or
 Ctrl-C leaves the archive as it was before that file. Only the current revision of
 an article is kept as text (and indexed); older revisions are compressed JSON.
+
+This module writes; reading is in ``sqlite_reads``, listings in ``sqlite_listing``, search
+in ``sqlite_search``, and inputs and fetch state in ``sqlite_sources`` (mixins over the
+one connection).
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -18,37 +21,30 @@ from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
-from newsarchive.errors import NotFoundError, StoreError
-from newsarchive.model import Article, Document, article_from_dict, article_to_dict, content_hash
+from newsarchive.errors import StoreError
+from newsarchive.model import Article, Document, article_to_dict, content_hash
 from newsarchive.store import sqlite_schema
 from newsarchive.store.base import (
     ArchiveStats,
-    CategoryCount,
     IngestCounts,
     Outcome,
-    Revision,
-    SearchQuery,
-    SearchResult,
     Store,
 )
 from newsarchive.store.sqlite_listing import SQLiteListing
+from newsarchive.store.sqlite_reads import SQLiteReads
 from newsarchive.store.sqlite_rows import (
-    CHUNK_CHARS,
     ArticleRow,
     EncodedSource,
     SourceRow,
-    article_from_row,
     article_row,
-    decode_chunks,
     encode_source,
     pack_json,
-    unpack_json,
+    source_row,
 )
-from newsarchive.store.sqlite_search import run_search
+from newsarchive.store.sqlite_sources import SQLiteSources
 
 SLICE = 250  # articles looked up and written per statement batch
 ARTICLE_COLUMNS = "title, summary, body, captions, published, extra"
-_A_COLUMNS = "a.title, a.summary, a.body, a.captions, a.published, a.extra"
 _FTS_COLUMNS = "title, summary, body, captions"
 
 
@@ -60,6 +56,7 @@ class _Existing:
     content_hash: str | None  # None until the id is seen again (see _merge)
     revision: int
     category_ids: list[int]
+    published: str | None
 
 
 def _first_of_each_id(bottom_up: Iterator[Article], outcomes: list[Outcome]) -> Iterator[Article]:
@@ -81,7 +78,7 @@ class _Source:
     is_new: bool
 
 
-class SQLiteStore(SQLiteListing, Store):
+class SQLiteStore(SQLiteReads, SQLiteListing, SQLiteSources, Store):
     """An archive in one SQLite file (WAL mode), created and migrated on open."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
@@ -138,7 +135,7 @@ class SQLiteStore(SQLiteListing, Store):
 
         zlib and sha256 release the GIL, so compressing overlaps the FTS5 indexing.
         """
-        row = SourceRow(document.sha256, document.path, document.url, document.encoding)
+        row = source_row(document)
         found = self._db.execute(
             "SELECT id FROM sources WHERE sha256 = ?", (document.sha256,)
         ).fetchone()
@@ -153,7 +150,8 @@ class SQLiteStore(SQLiteListing, Store):
     ) -> None:
         self._db.execute(
             "INSERT INTO sources (id, sha256, path, url, encoding, codec, exact, original, size,"
-            " chars, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " chars, added_at, media_type, record_id, record_offset, fetched_at, http_status)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 source_id,
                 document.sha256,
@@ -166,6 +164,11 @@ class SQLiteStore(SQLiteListing, Store):
                 document.size,
                 len(document.text),
                 now,
+                document.media_type,
+                document.record_id,
+                document.record_offset,
+                document.fetched_at,
+                document.http_status,
             ),
         )
         self._db.executemany(
@@ -202,7 +205,7 @@ class SQLiteStore(SQLiteListing, Store):
                 )
                 ids = self._category_id_list(article.categories)
                 links.extend((next_num, cid, pos) for pos, cid in enumerate(ids))
-                existing[article.id] = _Existing(next_num, None, 1, ids)
+                existing[article.id] = _Existing(next_num, None, 1, ids, article.published)
                 next_num += 1
                 outcomes.append(Outcome.ADDED)
             else:
@@ -255,17 +258,23 @@ class SQLiteStore(SQLiteListing, Store):
     ) -> Outcome:
         """An id already stored: union the categories, and keep a revision if the text changed.
 
+        A teaser (a feed entry, a listing item) never replaces a full article: it adds its
+        categories, and its date when the article has none. A full article replaces a
+        teaser. A date once known is kept when a later reading has none (a page whose
+        date came from its feed entry, fetched again).
+
         A new article's content hash is not computed at ingest (it would cost a fifth of
         the ingest time); it is computed from the stored article the first time its id
         comes again, and kept.
         """
-        new_ids = [
-            c for c in self._category_id_list(article.categories) if c not in old.category_ids
-        ]
-        if new_ids:
-            start = len(old.category_ids)
-            self._count_links([(old.num, cid, start + i) for i, cid in enumerate(new_ids)])
-            old.category_ids.extend(new_ids)
+        self._add_categories(article, old)
+        if article.teaser and not self._is_teaser(old.num):
+            if old.published is None and article.published is not None:
+                self._fill_date(old, article.published)
+            return self._seen_again(old, source, now)
+        if article.published is None and old.published is not None:
+            article = replace(article, published=old.published)
+            row = _row_of(article, source)
         chash = content_hash(article)
         if old.content_hash is None:
             old.content_hash = content_hash(self._load(old.num)[0])
@@ -273,9 +282,49 @@ class SQLiteStore(SQLiteListing, Store):
                 "UPDATE articles SET content_hash = ? WHERE num = ?", (old.content_hash, old.num)
             )
         if chash == old.content_hash:
-            if source.is_new:
-                self._db.execute("UPDATE articles SET last_seen = ? WHERE num = ?", (now, old.num))
-            return Outcome.UNCHANGED
+            return self._seen_again(old, source, now)
+        self._replace(article, row, chash, old, source, now)
+        return Outcome.UPDATED
+
+    def _add_categories(self, article: Article, old: _Existing) -> None:
+        new_ids = [
+            c for c in self._category_id_list(article.categories) if c not in old.category_ids
+        ]
+        if new_ids:
+            start = len(old.category_ids)
+            self._count_links([(old.num, cid, start + i) for i, cid in enumerate(new_ids)])
+            old.category_ids.extend(new_ids)
+
+    def _seen_again(self, old: _Existing, source: _Source, now: str) -> Outcome:
+        if source.is_new:
+            self._db.execute("UPDATE articles SET last_seen = ? WHERE num = ?", (now, old.num))
+        return Outcome.UNCHANGED
+
+    def _is_teaser(self, num: int) -> bool:
+        found = self._db.execute(
+            "SELECT json_extract(extra, '$.t') FROM articles WHERE num = ?", (num,)
+        ).fetchone()
+        return bool(found[0])
+
+    def _fill_date(self, old: _Existing, published: str) -> None:
+        """Give an undated article a teaser's date (no new revision: the text is the same;
+        the hash is computed again when the id next comes)."""
+        self._db.execute(
+            "UPDATE articles SET published = ?, content_hash = NULL WHERE num = ?",
+            (published, old.num),
+        )
+        old.content_hash, old.published = None, published
+
+    def _replace(
+        self,
+        article: Article,
+        row: ArticleRow,
+        chash: str,
+        old: _Existing,
+        source: _Source,
+        now: str,
+    ) -> None:
+        """Make ``article`` the current revision: the old one moves to ``revisions``."""
         self._keep_revision(old)
         self._db.execute(
             f"INSERT INTO articles_fts (articles_fts, rowid, {_FTS_COLUMNS})"
@@ -304,7 +353,7 @@ class SQLiteStore(SQLiteListing, Store):
             (old.num,),
         )
         old.content_hash, old.revision = chash, old.revision + 1
-        return Outcome.UPDATED
+        old.published = article.published
 
     def _keep_revision(self, old: _Existing) -> None:
         article, raw_stored, revised_at, source_id = self._load(old.num)
@@ -324,9 +373,11 @@ class SQLiteStore(SQLiteListing, Store):
     def _lookup(self, ids: list[str]) -> dict[str, _Existing]:
         marks = ",".join("?" * len(ids))
         found = {
-            row[0]: _Existing(row[1], row[2], row[3], [])
+            row[0]: _Existing(row[1], row[2], row[3], [], row[4])
             for row in self._db.execute(
-                f"SELECT id, num, content_hash, revision FROM articles WHERE id IN ({marks})", ids
+                "SELECT id, num, content_hash, revision, published FROM articles"
+                f" WHERE id IN ({marks})",
+                ids,
             )
         }
         if found:
@@ -358,157 +409,7 @@ class SQLiteStore(SQLiteListing, Store):
                 ids.append(cid)
         return ids
 
-    # -- reading ---------------------------------------------------------------
-
-    def get(self, article_id: str) -> Article | None:
-        found = self._db.execute("SELECT num FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return None if found is None else self._load(found[0])[0]
-
-    def _load(self, num: int) -> tuple[Article, bool, str, int]:
-        """The current article, whether its raw text is stored, when and where it was seen."""
-        row = self._db.execute(
-            f"SELECT a.id, {_A_COLUMNS}, a.source_id, a.span_start, a.span_end, a.revised_at,"
-            " s.sha256, s.path, s.url, s.encoding"
-            " FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.num = ?",
-            (num,),
-        ).fetchone()
-        source = SourceRow(row[11], row[12], row[13], row[14])
-        stored = article_from_row(
-            row[0], ArticleRow(*row[1:7]), self._categories_of(num), source, (row[8], row[9])
-        )
-        article = stored.article
-        if not stored.raw_stored:
-            article = _with_raw(article, self._source_span(row[7], row[8], row[9]))
-        return article, stored.raw_stored, row[10], row[7]
-
-    def _categories_of(self, num: int) -> tuple[str, ...]:
-        return tuple(
-            name
-            for (name,) in self._db.execute(
-                "SELECT c.name FROM article_categories ac"
-                " JOIN categories c ON c.id = ac.category_id"
-                " WHERE ac.article_num = ? ORDER BY ac.position",
-                (num,),
-            )
-        )
-
-    def _source_span(self, source_id: int, start: int, end: int) -> str:
-        """The article's span of its input's text, decoding only the chunks it covers."""
-        first = start - start % CHUNK_CHARS
-        last = max(end - 1, start) - max(end - 1, start) % CHUNK_CHARS
-        key = (source_id, first, last)
-        if self._chunk_cache is None or self._chunk_cache[0] != key:
-            codec = self._db.execute(
-                "SELECT codec FROM sources WHERE id = ?", (source_id,)
-            ).fetchone()
-            rows = self._db.execute(
-                "SELECT data FROM source_chunks WHERE source_id = ? AND start BETWEEN ? AND ?"
-                " ORDER BY start",
-                (source_id, first, last),
-            ).fetchall()
-            if codec is None or not rows:
-                return ""
-            # consecutive articles of a listing usually share a chunk: keep the last one
-            self._chunk_cache = (
-                key,
-                decode_chunks([data for (data,) in rows], codec[0], at_start=first == 0),
-            )
-        return self._chunk_cache[1][start - first : end - first]
-
-    def revisions(self, article_id: str) -> list[Revision]:
-        found = self._db.execute(
-            "SELECT num, content_hash, revision FROM articles WHERE id = ?", (article_id,)
-        ).fetchone()
-        if found is None:
-            raise NotFoundError(f"no article {article_id!r} in {self.path}; check the id")
-        num, stored_hash, number = found
-        out: list[Revision] = []
-        for rev_number, rev_hash, seen_at, source_id, data in self._db.execute(
-            "SELECT number, content_hash, seen_at, source_id, data FROM revisions"
-            " WHERE article_num = ? ORDER BY number",
-            (num,),
-        ).fetchall():
-            article = article_from_dict(unpack_json(data))
-            if not article.raw:
-                span = self._source_span(source_id, article.source.start, article.source.end)
-                article = _with_raw(article, span)
-            out.append(Revision(rev_number, rev_hash, seen_at, article))
-        article, _, revised_at, _ = self._load(num)
-        chash = stored_hash or content_hash(article)
-        out.append(Revision(number, chash, revised_at, article))
-        return out
-
-    def search(self, query: SearchQuery) -> SearchResult:
-        return run_search(self._db, query)
-
-    def categories(self) -> list[CategoryCount]:
-        return [
-            CategoryCount(name, count)
-            for name, count in self._db.execute(
-                "SELECT name, articles FROM categories WHERE articles > 0"
-                " ORDER BY articles DESC, name"
-            )
-        ]
-
-    def iter_articles(self, category: str | None = None) -> Iterator[Article]:
-        """Newest first by ``published`` (undated last), then by ingest order.
-
-        Pages through the ``published`` index with a keyset cursor, so memory stays flat
-        and no read transaction is held open between pages.
-        """
-        where, params = "", []
-        if category is not None:
-            where = (
-                " AND num IN (SELECT article_num FROM article_categories ac"
-                " JOIN categories c ON c.id = ac.category_id WHERE c.name = ?)"
-            )
-            params = [category]
-        yield from self._iter_dated(where, params)
-        yield from self._iter_undated(where, params)
-
-    def _iter_dated(self, where: str, params: list[str]) -> Iterator[Article]:
-        cursor: tuple[str, int] = ("\U0010ffff", 1 << 62)
-        while True:
-            page = self._db.execute(
-                "SELECT num, published FROM articles WHERE published IS NOT NULL"
-                f" AND (published, num) < (?, ?){where}"
-                " ORDER BY published DESC, num DESC LIMIT 200",
-                (*cursor, *params),
-            ).fetchall()
-            for num, _ in page:
-                yield self._load(num)[0]
-            if len(page) < 200:
-                return
-            cursor = (page[-1][1], page[-1][0])
-
-    def _iter_undated(self, where: str, params: list[str]) -> Iterator[Article]:
-        last = 1 << 62
-        while True:
-            page = self._db.execute(
-                f"SELECT num FROM articles WHERE published IS NULL AND num < ?{where}"
-                " ORDER BY num DESC LIMIT 200",
-                (last, *params),
-            ).fetchall()
-            for (num,) in page:
-                yield self._load(num)[0]
-            if len(page) < 200:
-                return
-            last = page[-1][0]
-
-    def source_text(self, sha256: str) -> bytes | None:
-        found = self._db.execute(
-            "SELECT id, original FROM sources WHERE sha256 = ?", (sha256,)
-        ).fetchone()
-        if found is None:
-            return None
-        if found[1] is not None:
-            return zlib.decompress(found[1])
-        return b"".join(
-            zlib.decompress(data)
-            for (data,) in self._db.execute(
-                "SELECT data FROM source_chunks WHERE source_id = ? ORDER BY start", (found[0],)
-            )
-        )
+    # -- counting --------------------------------------------------------------
 
     def stats(self) -> ArchiveStats:
         # count(*) reads a whole index (about 0.1 s warm at 1M articles), so the counts are
@@ -576,21 +477,18 @@ _SHARED_COUNTS = _SharedCounts()
 
 def _prepare(batch: list[Article], source: _Source) -> list[ArticleRow]:
     """What each article's row will hold; pure, so it can run on the worker thread."""
-    out: list[ArticleRow] = []
-    for article in batch:
-        raw: str | None = None
-        if article.source.sha256 == source.row.sha256:
-            raw = source.text[article.source.start : article.source.end]
-        out.append(article_row(article, source.row, raw))
-    return out
+    return [_row_of(article, source) for article in batch]
+
+
+def _row_of(article: Article, source: _Source) -> ArticleRow:
+    raw: str | None = None
+    if article.source.sha256 == source.row.sha256:
+        raw = source.text[article.source.start : article.source.end]
+    return article_row(article, source.row, raw)
 
 
 def _values(row: ArticleRow) -> tuple[object, ...]:
     return (row.title, row.summary, row.body, row.captions, row.published, row.extra)
-
-
-def _with_raw(article: Article, raw: str) -> Article:
-    return replace(article, raw=raw)
 
 
 def _now() -> str:

@@ -16,8 +16,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar, cast
 
-from newsarchive.model import Caption, normalise_title
+from newsarchive.model import normalise_title
 from newsarchive.store.base import ListedArticle, Listing, ListingQuery, Neighbours
+from newsarchive.store.sqlite_rows import caption_from_cell
 
 ANCHOR_EVERY = 1_000  # a deep category page seeks to the nearest such row
 LEAD_CHARS = 600  # enough of the body for a listing's first paragraph
@@ -201,7 +202,8 @@ class SQLiteListing:
             row[0]: row[1:]
             for row in self._db.execute(
                 f"SELECT num, id, title, summary, substr(body, 1, {LEAD_CHARS}), published,"
-                f" first_seen, json_extract(extra, '$.c[0]') FROM articles WHERE num IN ({marks})",
+                f" first_seen, json_extract(extra, '$.c[0]'), json_extract(extra, '$.t')"
+                f" FROM articles WHERE num IN ({marks})",
                 nums,
             )
         }
@@ -235,14 +237,11 @@ def _date_filter(scope: _Scope, query: ListingQuery) -> tuple[str, tuple[object,
 
 
 def _listed_article(
-    row: tuple[str, str | None, str | None, str, str | None, str, str | None],
+    row: tuple[str, str | None, str | None, str, str | None, str, str | None, int | None],
     categories: tuple[str, ...],
 ) -> ListedArticle:
-    article_id, title, summary, body, published, first_seen, caption_json = row
-    caption = None
-    if caption_json:
-        text, credit = json.loads(caption_json)
-        caption = Caption(text, credit)
+    article_id, title, summary, body, published, first_seen, caption_json, teaser = row
+    caption = caption_from_cell(json.loads(caption_json)) if caption_json else None
     return ListedArticle(
         id=article_id,
         title=title,
@@ -252,4 +251,5 @@ def _listed_article(
         first_seen=first_seen,
         categories=categories,
         caption=caption,
+        teaser=bool(teaser),
     )

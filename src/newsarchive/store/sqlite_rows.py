@@ -41,6 +41,24 @@ class SourceRow:
     path: str | None
     url: str | None
     encoding: str
+    # web provenance (v4): the WARC record or the HTTP fetch
+    record_id: str | None = None
+    record_offset: int | None = None
+    fetched_at: str | None = None
+    http_status: int | None = None
+
+
+def source_row(document: Document) -> SourceRow:
+    return SourceRow(
+        document.sha256,
+        document.path,
+        document.url,
+        document.encoding,
+        document.record_id,
+        document.record_offset,
+        document.fetched_at,
+        document.http_status,
+    )
 
 
 def split_body(body: str) -> tuple[str, ...]:
@@ -51,11 +69,24 @@ def captions_text(captions: tuple[Caption, ...]) -> str:
     return "\n".join(f"{c.text}\n{c.credit}" if c.credit else c.text for c in captions)
 
 
+def searchable_extras(article: Article) -> str:
+    """What the ``captions`` column indexes: caption texts and credits, then the tags (so
+    a tag is found by search without a fifth FTS column and a rebuilt index)."""
+    text = captions_text(article.captions)
+    if article.tags:
+        text = "\n".join([text, *article.tags]) if text else "\n".join(article.tags)
+    return text
+
+
 def article_row(article: Article, source: SourceRow, raw: str | None) -> ArticleRow:
-    """``raw`` is the span of the source text, or None when it cannot be derived."""
+    """``raw`` is the span of the source text, or None when it cannot be derived.
+
+    Fields of pages read from the web are written only when set, so a dump article's row
+    is what it was before they existed (and costs the same to build).
+    """
     extra: dict[str, Any] = {}
     if article.captions:
-        extra["c"] = [[c.text, c.credit] for c in article.captions]
+        extra["c"] = [_caption_cell(c) for c in article.captions]
     if article.related:
         extra["r"] = [[r.title, r.url, r.image_caption, r.image_credit] for r in article.related]
     if article.authors:
@@ -66,22 +97,62 @@ def article_row(article: Article, source: SourceRow, raw: str | None) -> Article
         extra["p"] = list(article.paragraphs)
     derived = source_ref(source, article.source.start, article.source.end)
     if article.source != derived:
-        src = article.source
-        extra["s"] = [src.sha256, src.path, src.url, src.encoding]
+        extra["s"] = _source_cell(article.source)
     if raw is None or article.raw != raw:
         extra["raw"] = article.raw
+    _web_fields(article, extra)
     return ArticleRow(
         title=article.title,
         summary=article.summary,
         body=article.body,
-        captions=captions_text(article.captions),
+        captions=searchable_extras(article),
         published=article.published,
         extra=json.dumps(extra, ensure_ascii=False, separators=(",", ":")),
     )
 
 
+def _caption_cell(caption: Caption) -> list[str | None]:
+    cell = [caption.text, caption.credit]
+    return cell if caption.image_url is None else [*cell, caption.image_url]
+
+
+def _source_cell(src: SourceRef) -> list[object]:
+    cell: list[object] = [src.sha256, src.path, src.url, src.encoding]
+    web = [src.record_id, src.record_offset, src.fetched_at, src.http_status]
+    return cell + web if any(value is not None for value in web) else cell
+
+
+def _web_fields(article: Article, extra: dict[str, Any]) -> None:
+    if article.url is not None:
+        extra["u"] = article.url
+    if article.updated is not None:
+        extra["up"] = article.updated
+    if article.language is not None:
+        extra["l"] = article.language
+    if article.tags:
+        extra["g"] = list(article.tags)
+    if article.teaser:
+        extra["t"] = 1
+
+
 def source_ref(source: SourceRow, start: int, end: int) -> SourceRef:
-    return SourceRef(source.sha256, start, end, source.path, source.url, source.encoding)
+    return SourceRef(
+        source.sha256,
+        start,
+        end,
+        source.path,
+        source.url,
+        source.encoding,
+        source.record_id,
+        source.record_offset,
+        source.fetched_at,
+        source.http_status,
+    )
+
+
+def caption_from_cell(cell: list[str | None]) -> Caption:
+    """A caption as stored in ``extra["c"]``: [text, credit] or [text, credit, image_url]."""
+    return Caption(str(cell[0]), *cell[1:3])
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +173,8 @@ def article_from_row(
     extra: dict[str, Any] = json.loads(row.extra)
     paragraphs = tuple(extra["p"]) if "p" in extra else split_body(row.body)
     if "s" in extra:
-        sha, path, url, encoding = extra["s"]
-        ref = SourceRef(sha, span[0], span[1], path, url, encoding)
+        sha, path, url, encoding, *web = extra["s"]
+        ref = SourceRef(sha, span[0], span[1], path, url, encoding, *web)
     else:
         ref = source_ref(source, *span)
     article = Article(
@@ -112,13 +183,18 @@ def article_from_row(
         summary=row.summary,
         paragraphs=paragraphs,
         source=ref,
-        captions=tuple(Caption(text, credit) for text, credit in extra.get("c", ())),
+        captions=tuple(caption_from_cell(cell) for cell in extra.get("c", ())),
         related=tuple(RelatedLink(*link) for link in extra.get("r", ())),
         categories=categories,
         authors=tuple(extra.get("a", ())),
         published=row.published,
         dateline=extra.get("d"),
         raw=extra.get("raw", ""),
+        url=extra.get("u"),
+        updated=extra.get("up"),
+        language=extra.get("l"),
+        tags=tuple(extra.get("g", ())),
+        teaser=bool(extra.get("t", 0)),
     )
     return StoredArticle(article, "raw" in extra)
 

@@ -125,7 +125,26 @@ V3 = """
 DROP TRIGGER IF EXISTS category_articles_add;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
+# v4, for pages read from the web: each source's media type and web provenance (the WARC
+# record, or the HTTP fetch), and what the archive remembers of its last fetch of each URL
+# (for conditional re-fetches). Adding nullable columns rewrites nothing.
+V4 = """
+ALTER TABLE sources ADD COLUMN media_type TEXT;
+ALTER TABLE sources ADD COLUMN record_id TEXT;
+ALTER TABLE sources ADD COLUMN record_offset INTEGER;
+ALTER TABLE sources ADD COLUMN fetched_at TEXT;
+ALTER TABLE sources ADD COLUMN http_status INTEGER;
+CREATE TABLE fetch_state (
+    url           TEXT PRIMARY KEY,
+    etag          TEXT,
+    last_modified TEXT,
+    sha256        TEXT,             -- of the body last fetched
+    http_status   INTEGER NOT NULL,
+    fetched_at    TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
 LATEST = len(MIGRATIONS)
 
 

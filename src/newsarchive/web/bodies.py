@@ -24,12 +24,13 @@ from newsarchive.web.views import (
     article_path,
     category_path,
     snippet_segments,
+    source_path,
     with_query,
 )
 
 
 def caption_out(caption: Caption) -> CaptionOut:
-    return CaptionOut(text=caption.text, credit=caption.credit)
+    return CaptionOut(text=caption.text, credit=caption.credit, image_url=caption.image_url)
 
 
 def category_out(category: CategoryCount) -> CategoryOut:
@@ -51,6 +52,7 @@ def listed_out(item: ListedArticle) -> ListedOut:
         first_seen=item.first_seen,
         categories=list(item.categories),
         caption=caption_out(item.caption) if item.caption else None,
+        teaser=item.teaser,
         url=article_path(item.id),
     )
 
@@ -111,6 +113,11 @@ def article_out(view: ArticleView, *, with_raw: bool) -> ArticleOut:
         authors=list(article.authors),
         published=article.published,
         dateline=article.dateline,
+        canonical_url=article.url,
+        updated=article.updated,
+        language=article.language,
+        tags=list(article.tags),
+        teaser=article.teaser,
         source=SourceOut(
             sha256=src.sha256,
             start=src.start,
@@ -118,6 +125,12 @@ def article_out(view: ArticleView, *, with_raw: bool) -> ArticleOut:
             encoding=src.encoding,
             path=src.path,
             url=src.url,
+            media_type=view.source.media_type if view.source else None,
+            record_id=src.record_id,
+            record_offset=src.record_offset,
+            fetched_at=src.fetched_at,
+            http_status=src.http_status,
+            original_url=source_path(src.sha256),
         ),
         neighbours=neighbours,
         url=article_path(article.id),

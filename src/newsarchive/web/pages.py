@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -15,10 +16,20 @@ from newsarchive.store.base import ListingQuery
 from newsarchive.web import reads
 from newsarchive.web.deps import SettingsDep, StoreDep
 from newsarchive.web.feeds import category_feed
-from newsarchive.web.problems import WebError
+from newsarchive.web.problems import WebError, not_found
 from newsarchive.web.views import MAX_PAGE, with_query
 
 FEED_ENTRIES = 50
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+DOWNLOAD_EXTENSIONS = {
+    "text/plain": "txt",
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "application/rss+xml": "xml",
+    "application/atom+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+}
 READ = ["GET", "HEAD"]  # HEAD for link checkers and monitors
 
 router = APIRouter(include_in_schema=False)
@@ -101,6 +112,21 @@ def raw_text(store: StoreDep, article_id: str) -> PlainTextResponse:
     """The article's span of its source, exactly as read, as plain text."""
     view = reads.article_page(store, article_id, None)
     return PlainTextResponse(view.article.raw, media_type="text/plain; charset=utf-8")
+
+
+@router.api_route("/source/{sha256}", methods=READ)
+def original(store: StoreDep, sha256: str) -> Response:
+    """An input's original bytes (a dump, a fetched page, a WARC record's payload), as a
+    download: never rendered in the archive's origin, whatever it holds."""
+    data = store.source_text(sha256) if SHA256.match(sha256) else None
+    if data is None:
+        raise not_found(f"The source {sha256!r}")
+    info = store.source_info(sha256)
+    extension = DOWNLOAD_EXTENSIONS.get(info.media_type or "", "bin") if info else "bin"
+    disposition = f'attachment; filename="{sha256[:16]}.{extension}"'
+    return Response(
+        data, media_type="application/octet-stream", headers={"content-disposition": disposition}
+    )
 
 
 @router.api_route("/search", response_class=HTMLResponse, methods=READ)

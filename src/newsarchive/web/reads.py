@@ -87,7 +87,8 @@ def article_page(store: Store, article_id: str, category: str | None) -> Article
     chosen = _neighbour_category(store, article, category)
     neighbours = store.neighbours(article.id, chosen) if chosen else Neighbours(None, None)
     resolved = store.resolve_titles([link.title for link in article.related])
-    return article_view(article, resolved, neighbours, chosen)
+    source = store.source_info(article.source.sha256)
+    return article_view(article, resolved, neighbours, chosen, source)
 
 
 def _neighbour_category(store: Store, article: Article, slug: str | None) -> str | None:

@@ -18,6 +18,9 @@ class ErrorOut(BaseModel):
 class CaptionOut(BaseModel):
     text: str
     credit: str | None
+    image_url: str | None = Field(
+        default=None, description="the picture's address as published (not checked)"
+    )
 
 
 class RelatedOut(BaseModel):
@@ -29,12 +32,20 @@ class RelatedOut(BaseModel):
 
 
 class SourceOut(BaseModel):
+    """The input the article was read from: a file, a fetched page or a WARC record."""
+
     sha256: str
     start: int = Field(description="first character of the article in the decoded source")
     end: int = Field(description="one past its last character")
     encoding: str | None
-    path: str | None
-    url: str | None
+    path: str | None = Field(description="the file read; for a WARC record, the WARC file")
+    url: str | None = Field(description="the address fetched, or the WARC record's target")
+    media_type: str | None = Field(default=None, examples=["text/html"])
+    record_id: str | None = Field(default=None, description="the WARC record's WARC-Record-ID")
+    record_offset: int | None = Field(default=None, description="its byte offset in the file")
+    fetched_at: str | None = Field(default=None, description="when it was fetched (UTC)")
+    http_status: int | None = None
+    original_url: str = Field(description="the input's original bytes, as a download")
 
 
 class CategoryOut(BaseModel):
@@ -55,6 +66,7 @@ class ListedOut(BaseModel):
     first_seen: str
     categories: list[str]
     caption: CaptionOut | None
+    teaser: bool = Field(default=False, description="only a teaser of it is archived")
     url: str
 
 
@@ -76,9 +88,18 @@ class ArticleOut(BaseModel):
     authors: list[str]
     published: str | None
     dateline: str | None
+    canonical_url: str | None = Field(
+        default=None, description="the article's address as published (its id derives from it)"
+    )
+    updated: str | None = None
+    language: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    teaser: bool = Field(
+        default=False, description="only a teaser (a feed entry, a listing item) is archived"
+    )
     source: SourceOut
     neighbours: NeighbourOut | None
-    url: str
+    url: str = Field(description="this article's page in the archive")
     raw_url: str
     raw: str | None = Field(default=None, description="the source span, with ?raw=true")
 

@@ -109,6 +109,7 @@ def document_from_bytes(data: bytes, source: str) -> Document:
         url=source if is_url else None,
         size=len(data),
         data=data,
+        media_type="text/plain",
     )
 
 

@@ -8,20 +8,27 @@ archived text.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote, urlencode, urlsplit
 
-from newsarchive.model import Article, RelatedLink, category_slug
-from newsarchive.store.base import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, Neighbours
+from newsarchive.model import Article, Caption, RelatedLink, category_slug
+from newsarchive.store.base import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, Neighbours, SourceInfo
 from newsarchive.web.problems import WebError
 
 SAFE_SCHEMES = frozenset({"http", "https"})
 MAX_PAGE = 1_000_000
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")  # "en", "pt-BR"
 
 
 def article_path(article_id: str) -> str:
     return f"/article/{quote(article_id, safe='')}"
+
+
+def source_path(sha256: str) -> str:
+    """The download of an input's original bytes."""
+    return f"/source/{quote(sha256, safe='')}"
 
 
 def category_path(name: str) -> str:
@@ -136,21 +143,55 @@ def related_views(related: tuple[RelatedLink, ...], resolved: dict[str, str]) ->
 
 
 @dataclass(frozen=True, slots=True)
+class CaptionView:
+    """A photo's caption and credit, and its address as a plain link (never an <img>:
+    the archive loads nothing from elsewhere) when that address is http(s)."""
+
+    text: str
+    credit: str | None
+    image_url: str | None  # as stored, shown as text when it is not safe to link
+    image_href: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleView:
     article: Article
     related: list[RelatedView]
     neighbours: Neighbours
     neighbour_category: str | None
     source_url: str | None  # the provenance URL, when it is safe to link
+    source: SourceInfo | None = None  # the input's provenance, as the store keeps it
+    canonical_url: str | None = None  # the article's own URL, when it is safe to link
+    captions: tuple[CaptionView, ...] = ()
 
     @property
     def source_label(self) -> str:
         src = self.article.source
         return src.url or src.path or "unknown source"
 
+    @property
+    def language(self) -> str | None:
+        """The article's language as an HTML ``lang`` value, when it is a plausible tag."""
+        value = (self.article.language or "").strip()
+        return value if _LANGUAGE_TAG.match(value) else None
+
+    @property
+    def original_path(self) -> str:
+        return source_path(self.article.source.sha256)
+
+
+def caption_views(captions: tuple[Caption, ...]) -> tuple[CaptionView, ...]:
+    return tuple(
+        CaptionView(c.text, c.credit, c.image_url, safe_url(c.image_url)) for c in captions
+    )
+
 
 def article_view(
-    article: Article, resolved: dict[str, str], neighbours: Neighbours, category: str | None
+    article: Article,
+    resolved: dict[str, str],
+    neighbours: Neighbours,
+    category: str | None,
+    source: SourceInfo | None = None,
 ) -> ArticleView:
     resolved = {title: aid for title, aid in resolved.items() if aid != article.id}
     return ArticleView(
@@ -159,4 +200,7 @@ def article_view(
         neighbours=neighbours,
         neighbour_category=category,
         source_url=safe_url(article.source.url),
+        source=source,
+        canonical_url=safe_url(article.url),
+        captions=caption_views(article.captions),
     )
