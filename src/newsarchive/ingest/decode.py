@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 
 from charset_normalizer import from_bytes
 
-from newsarchive.ingest.textfile import _BOMS, _best_codec
+from newsarchive.ingest.textfile import BOMS, best_codec
 from newsarchive.ingest.textfile import decode as decode_text
 from newsarchive.model import Document
 
@@ -49,7 +49,7 @@ _WEB_ALIASES = {
 
 def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """``(text, encoding)`` of a web page; never raises (see the module's notes)."""
-    for bom, bom_codec in _BOMS:
+    for bom, bom_codec in BOMS:
         if data.startswith(bom):
             return _decode_or_replace(data, bom_codec)
     sniffed = _sniff_declared(data[:_HEAD_BYTES])
@@ -160,4 +160,4 @@ def _detect(data: bytes) -> str | None:
     sample = _TAG_OR_SCRIPT.sub(b" ", data[:_SAMPLE_BYTES])
     if not sample.strip():
         return None
-    return _best_codec(from_bytes(sample, cp_exclusion=["utf_16", "utf_32", "utf_16_le"]))
+    return best_codec(from_bytes(sample, cp_exclusion=["utf_16", "utf_32", "utf_16_le"]))

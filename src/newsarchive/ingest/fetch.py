@@ -195,13 +195,13 @@ class Fetcher:
                     return answer
                 declared = response.headers.get("Content-Length", "")
                 if declared.isdigit() and int(declared) > limit:
-                    raise self._too_big(url, f"{format_size(int(declared))}, over")
+                    raise self.too_big(url, f"{format_size(int(declared))}, over")
                 chunks: list[bytes] = []
                 size = 0
                 for chunk in response.iter_bytes():
                     size += len(chunk)
                     if size > limit:
-                        raise self._too_big(url, "over")
+                        raise self.too_big(url, "over")
                     if time.monotonic() - started > self.options.max_seconds:
                         raise InputError(
                             url,
@@ -255,7 +255,7 @@ class Fetcher:
         base = self.options.backoff * 2.0**attempt
         return base + random.uniform(0, base / 2)
 
-    def _too_big(self, url: str, size: str) -> InputError:
+    def too_big(self, url: str, size: str) -> InputError:
         return InputError(
             url,
             f"response is {size} the {format_size(self.options.max_bytes)} limit",

@@ -25,10 +25,10 @@ from newsarchive.ingest.decode import make_document
 from newsarchive.ingest.fetch import Fetched, Fetcher, FetchOptions
 from newsarchive.ingest.paths import iter_input_paths
 from newsarchive.ingest.textfile import (
-    _checked_size,
-    _reject_known_binary,
-    _too_big,
+    checked_size,
     read_text_file,
+    reject_known_binary,
+    too_big,
 )
 from newsarchive.ingest.warc import iter_warc
 from newsarchive.model import Document
@@ -115,8 +115,8 @@ def _read_plain(path: Path, *, max_bytes: int, encoding: str | None) -> Item:
         head = _head(path)
         if media_type is None and not _MARKUP_START.match(head):
             return read_text_file(path, max_bytes=max_bytes, encoding=encoding)
-        _reject_known_binary(head, str(path))
-        _checked_size(path, max_bytes)
+        reject_known_binary(head, str(path))
+        checked_size(path, max_bytes)
         data = path.read_bytes()
     except InputError as exc:
         return exc
@@ -128,7 +128,7 @@ def _read_plain(path: Path, *, max_bytes: int, encoding: str | None) -> Item:
 def _read_gzip(path: Path, *, max_bytes: int, encoding: str | None) -> Iterator[Item]:
     name = str(path)
     try:
-        _checked_size(path, max_bytes)
+        checked_size(path, max_bytes)
         with gzip.open(path, "rb") as handle:
             data = handle.read(max_bytes + 1)
     except InputError as exc:
@@ -144,7 +144,7 @@ def _read_gzip(path: Path, *, max_bytes: int, encoding: str | None) -> Iterator[
         yield InputError(name, f"cannot be read ({exc.strerror})", "check permissions")
         return
     if len(data) > max_bytes:
-        yield _too_big(f"{name} (unpacked)", len(data), max_bytes)
+        yield too_big(f"{name} (unpacked)", len(data), max_bytes)
     elif _WARC_START.match(data):
         yield from iter_warc(path, max_bytes=max_bytes)
     else:

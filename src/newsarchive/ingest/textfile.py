@@ -35,7 +35,7 @@ _UTF16_32 = ("utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_
 # Tie-breaks for charset-normalizer, most used first.
 _PREFERRED = ("cp1252", "cp1251", "koi8-r", "cp1250", "iso8859-2", "cp1253", "cp1254", "cp1256")
 
-_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -68,7 +68,7 @@ def read_text_file(
 ) -> Document:
     """Read ``path`` as text; any problem is an ``InputError`` naming the file."""
     name = str(path)
-    size = _checked_size(Path(path), max_bytes)
+    size = checked_size(Path(path), max_bytes)
     # Ask for what stat saw (plus one byte to notice growth), not for the limit: read(n)
     # reserves n bytes up front.
     data = _read_bytes(Path(path), min(size, max_bytes) + 1)
@@ -83,10 +83,10 @@ def read_text_file(
 
 def decode(data: bytes, name: str, *, declared: str | None = None) -> tuple[str, str]:
     """``(text, encoding)`` for ``data``; ``name`` only labels errors."""
-    _reject_known_binary(data, name)
+    reject_known_binary(data, name)
     if declared is not None:
         return _decode_declared(data, name, check_encoding(declared))
-    for bom, codec in _BOMS:
+    for bom, codec in BOMS:
         if data.startswith(bom):
             return _decode_with_bom(data, name, codec), codec
     utf8 = _strict(data, "utf-8")
@@ -99,7 +99,7 @@ def decode(data: bytes, name: str, *, declared: str | None = None) -> tuple[str,
     return found
 
 
-def _checked_size(path: Path, max_bytes: int) -> int:
+def checked_size(path: Path, max_bytes: int) -> int:
     name = str(path)
     try:
         info = path.stat()
@@ -114,7 +114,7 @@ def _checked_size(path: Path, max_bytes: int) -> int:
     if info.st_size == 0:
         raise InputError(name, "is empty", "check the file or leave it out")
     if info.st_size > max_bytes:
-        raise _too_big(name, info.st_size, max_bytes)
+        raise too_big(name, info.st_size, max_bytes)
     return info.st_size
 
 
@@ -122,7 +122,7 @@ def _read_bytes(path: Path, limit: int) -> bytes:
     try:
         with path.open("rb") as handle:
             head = handle.read(_HEAD_BYTES)
-            _reject_known_binary(head, str(path))
+            reject_known_binary(head, str(path))
             return head + handle.read(max(0, limit - len(head)))
     except OSError as exc:
         raise InputError(
@@ -130,7 +130,7 @@ def _read_bytes(path: Path, limit: int) -> bytes:
         ) from None
 
 
-def _too_big(name: str, size: int, max_bytes: int) -> InputError:
+def too_big(name: str, size: int, max_bytes: int) -> InputError:
     return InputError(
         name,
         f"{format_size(size)} is over the {format_size(max_bytes)} limit",
@@ -138,7 +138,7 @@ def _too_big(name: str, size: int, max_bytes: int) -> InputError:
     )
 
 
-def _reject_known_binary(head: bytes, name: str) -> None:
+def reject_known_binary(head: bytes, name: str) -> None:
     for magic, kind, advice in _MAGIC:
         if head.startswith(magic):
             raise InputError(name, f"looks like {kind}, not text", advice)
@@ -207,14 +207,14 @@ def _try_detected(data: bytes) -> tuple[str, str] | None:
     sample = data[:_SAMPLE_BYTES]
     if len(data) > _SAMPLE_BYTES and b"\n" in sample:
         sample = sample[: sample.rindex(b"\n") + 1]  # never cut a multi-byte character
-    codec = _best_codec(from_bytes(sample, cp_exclusion=list(_UTF16_32)))
+    codec = best_codec(from_bytes(sample, cp_exclusion=list(_UTF16_32)))
     if codec is None:
         return None
     text = _strict(data, codec)
     return None if not text or _looks_binary(text) else (text, codec)
 
 
-def _best_codec(matches: CharsetMatches) -> str | None:
+def best_codec(matches: CharsetMatches) -> str | None:
     """charset-normalizer's pick, except that among equally good candidates the common
     code pages win (it scores Latin-1 French the same as cp1250 and may pick cp1250)."""
     best = matches.best()

@@ -129,13 +129,13 @@ class _WarcFile:
             return None
         offset = record.stream_pos
         if record.content_length > self.max_bytes:
-            return self._too_big(offset, record.content_length)
+            return self.too_big(offset, record.content_length)
         try:
             data = record.reader.read(self.max_bytes + 1)
         except OSError as exc:
             return self._error(offset, f"has a record that cannot be read ({exc})", _ADVICE_CORRUPT)
         if len(data) > self.max_bytes:
-            return self._too_big(offset, len(data))
+            return self.too_big(offset, len(data))
         return make_document(
             data,
             url=record.headers.get("WARC-Target-URI"),
@@ -235,7 +235,7 @@ class _WarcFile:
     def _error(self, offset: int, problem: str, advice: str) -> InputError:
         return InputError(f"{self.name} at offset {offset}", problem, advice)
 
-    def _too_big(self, offset: int, size: int) -> InputError:
+    def too_big(self, offset: int, size: int) -> InputError:
         return self._error(
             offset,
             f"has a record of {format_size(size)}, over the {format_size(self.max_bytes)} limit",
