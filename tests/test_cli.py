@@ -208,7 +208,7 @@ def test_unexpected_errors_are_one_line_unless_debug(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("newsarchive.cli.open_store", broken)
+    monkeypatch.setattr("newsarchive.cli.archive.open_store", broken)
     quiet = invoke(["stats", "--db", tmp_path / "a.db"])
     assert quiet.exit_code == 1
     assert stderr_lines(quiet.stderr) == [

@@ -30,8 +30,9 @@ def _png(folder: Path) -> Path:
 
 
 def _gzip(folder: Path) -> Path:
-    path = folder / "dump.txt.gz"
-    path.write_bytes(gzip.compress(wire_dump("gz").encode()))
+    path = folder / "dump.txt.gz"  # cut short, as by an interrupted download
+    whole = gzip.compress(wire_dump("gz").encode())
+    path.write_bytes(whole[: len(whole) // 2])
     return path
 
 
@@ -67,7 +68,7 @@ def _empty_folder(folder: Path) -> Path:
 BAD: dict[str, tuple[Callable[[Path], Path], str]] = {
     "empty": (_empty, "is empty"),
     "png": (_png, "looks like a PNG image"),
-    "gzip": (_gzip, "looks like a gzip file, not text; gunzip it first"),
+    "gzip": (_gzip, "is a truncated gzip file; re-download or re-copy it"),
     "random": (_random, "looks like a binary file"),
     "missing": (_missing, "does not exist"),
     "huge": (_huge, "2 GiB is over the 512 MiB limit; split the file or raise --max-bytes"),
@@ -180,3 +181,13 @@ def test_store_errors_are_one_line(tmp_path: Path) -> None:
     assert missing.returncode == 1
     assert len(stderr_lines(missing.stderr)) == 1
     assert not (tmp_path / "none.db").exists()
+
+
+def test_a_gzipped_dump_is_read_as_the_dump(folder: Path, tmp_path: Path) -> None:
+    path = folder / "dump.txt.gz"
+    path.write_bytes(gzip.compress(wire_dump("zipped").encode()))
+    result = invoke(["ingest", path, "--db", tmp_path / "a.db"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == "1 file: 3 added, 0 updated, 0 unchanged, 0 failed"
+    found = invoke(["search", "zipped", "--db", tmp_path / "a.db", "--json"])
+    assert len(found.stdout.splitlines()) == 3
