@@ -389,7 +389,11 @@ def _full_articles(
 def _with_link(article: Article, links: dict[str, list[Teaser]]) -> Article:
     """The article with the URL of the headline link that bears its title, if one does
     (each link is given once: two posts with one title keep their own links), and the
-    post's ``<time datetime>`` when the text printed only its day."""
+    post's ``<time datetime>`` when the text printed only its day.
+
+    Such an article is the listing's copy of a page of its own, so it is marked a teaser:
+    kept when the archive has nothing better, never replacing the post's own page (which a
+    crawl reads instead), and no revision ping-pong between the two renderings."""
     teasers = links.get(normalise_title(article.title or ""))
     if not teasers:
         return article
@@ -398,7 +402,11 @@ def _with_link(article: Article, links: dict[str, list[Teaser]]) -> Article:
     if not published or not published.startswith(article.published or published):
         published = article.published
     return replace(
-        article, url=teaser.url, id=make_article_id(url_key(teaser.url)), published=published
+        article,
+        url=teaser.url,
+        id=make_article_id(url_key(teaser.url)),
+        published=published,
+        teaser=True,
     )
 
 

@@ -37,6 +37,7 @@ from newsarchive.ingest.fetch import (
     Fetched,
     Fetcher,
     FetchOptions,
+    Redirected,
     Resolver,
 )
 from newsarchive.ingest.robots import RobotsCache
@@ -259,12 +260,14 @@ class _Crawl:
         known = self.known(url) if self._leaf(entry) else None
         self._pause(url, max(self.options.delay, self.robots.delay(url) or 0.0))
         try:
-            result = self.fetcher.fetch(url, known)
+            result = self.fetcher.fetch(url, known, have=self._have)
         except InputError as exc:
             yield PageFailed(exc)
             return
         if isinstance(result, Fetched):
             yield from self._read(entry, result)
+        elif isinstance(result, Redirected):
+            yield PageSkipped(url, f"redirects to {result.target}, already read")
         else:
             self._reached(entry, url)
             yield PageUnchanged(url, result.state)
@@ -286,6 +289,11 @@ class _Crawl:
         for link in reading.links:
             cost = 0 if link.kind in _FREE_KINDS or reading.kind in _INDEX_KINDS else 1
             yield from self._enqueue(link, entry.depth + cost)
+
+    def _have(self, url: str) -> bool:
+        """Whether a redirect target has been read in this crawl already."""
+        normal = normalise_url(url)
+        return normal is not None and normal in self.done
 
     def _reached(self, entry: _Queued, final: str) -> Link | None:
         """Note a page read (or unchanged) for ``PageCategorised``; the link to read it with."""

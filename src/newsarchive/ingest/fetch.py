@@ -64,6 +64,14 @@ class NotModified:
     state: FetchState
 
 
+@dataclass(frozen=True, slots=True)
+class Redirected:
+    """``url`` redirects to ``target``, which the caller said it has already (not fetched)."""
+
+    url: str
+    target: str
+
+
 class HTTPStatusError(InputError):
     """The server answered with an error status (after any retries)."""
 
@@ -119,9 +127,18 @@ class Fetcher:
     def close(self) -> None:
         self._client.close()
 
-    def fetch(self, url: str, known: FetchState | None = None) -> Fetched | NotModified:
-        """GET ``url``, conditionally when ``known`` says what was fetched before."""
-        answer = self._follow(url, _conditional_headers(known))
+    def fetch(
+        self,
+        url: str,
+        known: FetchState | None = None,
+        *,
+        have: Callable[[str], bool] | None = None,
+    ) -> Fetched | NotModified | Redirected:
+        """GET ``url``, conditionally when ``known`` says what was fetched before; a redirect
+        to a URL for which ``have(url)`` is true stops there (a crawl fetches a page once)."""
+        answer = self._follow(url, _conditional_headers(known), have)
+        if isinstance(answer, str):
+            return Redirected(url, answer)
         fetched_at = utc_now()
         if answer.status == 304:
             base = known or FetchState(url, None, None, None, 304, fetched_at)
@@ -146,7 +163,9 @@ class Fetcher:
         )
         return Fetched(document, state, answer.url)
 
-    def _follow(self, url: str, conditional: dict[str, str]) -> _Answer:
+    def _follow(
+        self, url: str, conditional: dict[str, str], have: Callable[[str], bool] | None
+    ) -> _Answer | str:
         seen = {url}
         current = url
         for _ in range(self.options.max_redirects + 1):
@@ -156,9 +175,11 @@ class Fetcher:
             location = answer.headers.get("Location")
             if not location:
                 raise InputError(current, f"redirects ({answer.status}) nowhere", "report it")
-            current = urljoin(current, location.strip())
+            current = urljoin(current, str(location).strip())
             if current in seen:
                 raise InputError(url, f"redirect loop (back to {current})", "check the URL")
+            if have is not None and have(current):
+                return current
             seen.add(current)
         raise InputError(
             url,
