@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import html as lxml_html
 from lxml.etree import ParserError
 
 from newsarchive.errors import InputError
 from newsarchive.model import Document
+
+# lxml refuses a str that declares its own encoding (XHTML pages start so); the text is
+# already decoded, so the declaration is dropped. Control characters that XML forbids are
+# dropped too, as trafilatura's own loader does, so every reader sees the same tree.
+_XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def parse_html(document: Document) -> lxml_html.HtmlElement:
@@ -17,7 +25,7 @@ def parse_html(document: Document) -> lxml_html.HtmlElement:
     the memory or time of a worker.
     """
     name = document.url or document.path or document.sha256[:12]
-    text = document.text
+    text = _FORBIDDEN.sub("", _XML_DECLARATION.sub("", document.text, count=1))
     if not text.strip():
         raise InputError(name, "is an empty page", "check that the URL or file is an HTML page")
     parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False)
