@@ -59,7 +59,7 @@ def find_captions(
     for element in tree.xpath(_CAPTION_XPATH):
         if element.tag != "figure" and _inside_caption_holder(element):
             continue
-        if not _beside_picture(element) or _in_site_chrome(element):
+        if not _beside_picture(element) or _in_site_chrome(element) or _in_link(element):
             continue
         caption = _figure_caption(element, base_url)
         if caption is not None:
@@ -97,6 +97,18 @@ def _beside_picture(holder: HtmlElement) -> bool:
 
 def _has_picture(element: HtmlElement) -> bool:
     return next(element.iter(_PICTURE_TAGS), None) is not None
+
+
+_IMAGE_HREF = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg)(?:[?#]|$)", re.IGNORECASE)
+
+
+def _in_link(element: HtmlElement) -> bool:
+    """Inside a link to a page: the picture of a teaser or "Read more" box, not of this
+    article (a link to the picture itself, to enlarge it, does not count)."""
+    return any(
+        a.tag == "a" and not _IMAGE_HREF.search(a.get("href") or "")
+        for a in element.iterancestors()
+    )
 
 
 def _in_site_chrome(element: HtmlElement) -> bool:
@@ -292,13 +304,20 @@ def _related_link(anchor: HtmlElement, base_url: str | None) -> RelatedLink | No
     if not url or _in_site_navigation(anchor):
         return None
     heading = next(anchor.iter("h2", "h3", "h4"), None)
-    title = clean(_text_without(heading if heading is not None else anchor, set()))
+    if heading is None:
+        heading = next(iter(anchor.xpath(".//*[contains(@class, 'title')]")), None)
+    figure = anchor.find(".//figure")
+    if figure is None:
+        figure = anchor.find(".//figcaption")
+    skip = {figure} if figure is not None else set()
+    title = clean(_text_without(heading if heading is not None else anchor, skip))
     title = pt.related_inline(title) or title
     if not _reads_like_headline(title):
         return None
-    figcaption = anchor.find(".//figcaption")
-    image_caption = clean(figcaption.text_content()) if figcaption is not None else None
-    return RelatedLink(title, url, image_caption or None)
+    caption = _figure_caption(figure, base_url) if figure is not None else None
+    if caption is None:
+        return RelatedLink(title, url)
+    return RelatedLink(title, url, caption.text or None, caption.credit)
 
 
 def _in_site_navigation(anchor: HtmlElement) -> bool:
