@@ -53,3 +53,24 @@ def test_an_xhtml_page_with_an_xml_declaration_is_read() -> None:
 def test_an_empty_page_is_a_clear_error() -> None:
     with pytest.raises(InputError, match="is an empty page"):
         parse_html(_page("   \n"))
+
+
+ARTICLE = (
+    "<article><h1>Breakwater delayed again</h1>"
+    + "".join(f"<p>{PARAGRAPH.replace('Tuesday', day)}</p>" for day in ("Monday", "Tuesday"))
+    + "</article>"
+)
+
+
+def test_a_50_mb_attribute_is_dropped_and_the_article_still_read() -> None:
+    huge = "<html><body><div data-blob='" + "x" * 50_000_000 + "'></div>" + ARTICLE
+    (article,) = read_document(_page(huge + "</body></html>")).articles
+    assert article.title == "Breakwater delayed again"
+    assert len(article.paragraphs) == 2
+
+
+def test_tags_nested_100000_deep_do_not_hide_the_article() -> None:
+    deep = "<div>" * 100_000 + "<p>Deep inside.</p>" + "</div>" * 100_000
+    (article,) = read_document(_page(f"<html><body>{deep}{ARTICLE}</body></html>")).articles
+    assert article.title == "Breakwater delayed again"
+    assert article.paragraphs[1] == PARAGRAPH

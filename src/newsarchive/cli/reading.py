@@ -121,6 +121,9 @@ def parse(
             if isinstance(item, InputError):
                 _error(str(item))
                 continue
+            if _holds_nothing(item):
+                _error(_nothing_found(item))
+                continue
             read += 1
             for article in item.reading.articles:
                 out.write(json.dumps(article_to_dict(article, with_raw=raw), ensure_ascii=False))
@@ -245,18 +248,23 @@ def _ingest_one(store: Store, item: Item, tally: _Tally, progress: Progress | No
     if isinstance(item, InputError):
         _error(str(item), progress)
         return tally.failure()
-    reading = item.reading
-    if not reading.articles:
-        if reading.kind is Kind.SITEMAP:  # its pages follow as items of their own
-            return tally
-        name = _item_name(item)
-        _error(
-            f"{name}: holds no articles (a {reading.kind.value} page without any); to archive"
-            " the pages it links to, use: newsarchive crawl URL",
-            progress,
-        )
+    if _holds_nothing(item):
+        _error(_nothing_found(item), progress)
         return tally.failure()
-    return tally.stored(store.add_document(item.document, reading.articles))
+    if not item.reading.articles:  # a sitemap: its pages follow as items of their own
+        return tally
+    return tally.stored(store.add_document(item.document, item.reading.articles))
+
+
+def _holds_nothing(item: Read) -> bool:
+    return not item.reading.articles and item.reading.kind is not Kind.SITEMAP
+
+
+def _nothing_found(item: Read) -> str:
+    return (
+        f"{_item_name(item)}: no article found (a {item.reading.kind.value} page without any);"
+        " to archive the pages it links to, use: newsarchive crawl URL"
+    )
 
 
 def _item_name(item: Item) -> str:
