@@ -408,3 +408,22 @@ def test_a_plain_list_of_headlines_is_a_listing() -> None:
         "https://x.example/2026/03/02/story-2",
     ]
     assert all(a.teaser and a.summary is None for a in reading.articles)
+
+
+def test_a_story_with_headline_boxes_at_a_dated_story_url_is_an_article() -> None:
+    """Old news sites (no JSON-LD, no og:type) print a story beside boxes of other
+    headlines with a few lines each; the dated story URL tips it (seen in L3S-GN1)."""
+    box = "".join(
+        f'<div class="box"><h3><a href="/story/2008/01/1{n}/other-{n}.html">Other story'
+        f" number {n} about the city council</a></h3><p>"
+        + f"Councillors argued for hours about item {n} on the agenda. " * 12
+        + "</p></div>"
+        for n in range(3)
+    )
+    story = "<p>" + "The Canucks beat the Coyotes 3-2 in overtime on Friday night. " * 30
+    markup = f"<html><body><div id='story'><h1>Canucks edge Coyotes</h1>{story}</p></div>"
+    markup += f"<div id='more'>{box}</div></body></html>"
+    doc = Document(markup, "0" * 64, "utf-8")
+    tree = parse_html(doc)
+    dated = "https://www.cbc.example/sports/story/2008/01/11/nhl-canucks-coyotes.html"
+    assert not is_listing_page(tree, dated)

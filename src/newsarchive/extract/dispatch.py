@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from lxml.html import HtmlElement
+
 from newsarchive.errors import NoArticlesError
 from newsarchive.extract.dump import split_archive_page
 from newsarchive.extract.feed import read_feed
@@ -40,15 +42,29 @@ def _read_html(document: Document, link: Link | None) -> Reading:
     links = page_links(tree, document.url)
     expected_article = link is not None and link.kind is LinkKind.ARTICLE
     if not expected_article and is_listing_page(tree, document.url):
-        return read_listing_page(document, tree)
-    category = link.category if link is not None else None
+        listing = read_listing_page(document, tree)
+        if listing.articles:
+            return listing
+        # a "listing" without a single teaser was an article page after all; else it
+        # is a page of links (a home page), read as such
+        try:
+            return _article_reading(document, tree, link, links)
+        except NoArticlesError:
+            return listing
     try:
-        article = read_article_page(document, tree, category=category)
+        return _article_reading(document, tree, link, links)
     except NoArticlesError:
         listing = read_listing_page(document, tree)
         if listing.articles or not expected_article:
             return listing
         raise
+
+
+def _article_reading(
+    document: Document, tree: HtmlElement, link: Link | None, links: tuple[Link, ...]
+) -> Reading:
+    category = link.category if link is not None else None
+    article = read_article_page(document, tree, category=category)
     if link is not None and link.published and article.published is None:
         article = replace(article, published=link.published)
     related = tuple(

@@ -47,7 +47,15 @@ def _parse(text: str, name: str) -> lxml_html.HtmlElement:
     parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False)
     try:
         return lxml_html.document_fromstring(text, parser=parser)
-    except (ParserError, ValueError) as exc:
+    except ValueError:  # a declaration the pattern missed (broken, unclosed): go by bytes
+        utf8 = lxml_html.HTMLParser(
+            remove_comments=True, remove_pis=True, huge_tree=False, encoding="utf-8"
+        )
+        try:
+            return lxml_html.document_fromstring(text.encode("utf-8", "replace"), parser=utf8)
+        except (ParserError, ValueError) as exc:
+            raise InputError(name, f"cannot be parsed as HTML ({exc})", "check the page") from None
+    except ParserError as exc:
         raise InputError(name, f"cannot be parsed as HTML ({exc})", "check the page") from None
 
 

@@ -64,6 +64,11 @@ _ARCHIVES_SUFFIX = re.compile(r"^(?P<name>.{2,40}?)\s+archives?$", re.IGNORECASE
 _IDEOGRAPHS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _FULL_ARTICLE = 600  # text per block (about 100 words) above which a listing holds articles
 _LONG_ARTICLE = 1500  # text in one place (about 250 words) that makes an article's body
+# a dated path ending in a slug: /2008/01/11/nhl-pho-van.html, /2026/02/10/comet-return/
+# (a date archive, /2026/02/10/, has no slug)
+_ARTICLE_URL = re.compile(
+    r"/(?:19|20)\d\d/[01]?\d/(?:[0-3]?\d/)?(?:[^/]+/)?[^/]*[^\W\d_]{2,}[-_][^/]*/?$"
+)
 _MIN_LISTING_VOTES = 3  # a "next" link or a couple of headline links alone make no listing
 _SKIPPED = object()  # the region of text that is no prose (links, scripts, furniture)
 
@@ -82,6 +87,7 @@ def is_listing_page(tree: Element, url: str | None) -> bool:
     article = 3 * bool(_declared_types(tree) & ARTICLE_TYPES)
     article += 3 * bool(_body_classes(tree) & _ARTICLE_BODY)
     article += 3 * (shape.bodies == 1 and shape.articles <= 1)
+    article += 5 * (url is not None and _ARTICLE_URL.search(urlsplit(url).path) is not None)
     listing = _listing_votes(tree, url, shape)
     return listing >= _MIN_LISTING_VOTES and listing > article
 
