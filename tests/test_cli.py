@@ -269,3 +269,14 @@ def test_export_into_a_missing_folder_is_one_clear_line(db: Path, tmp_path: Path
         f"newsarchive: {target}: the folder {target.parent} does not exist; create it first"
     ]
     assert not target.parent.exists()
+
+
+def test_show_source_gives_back_the_page_exactly_as_read(tmp_path: Path) -> None:
+    page = Path(__file__).parent / "data" / "pages" / "cp1251_article.html"
+    db = tmp_path / "a.db"
+    assert invoke(["ingest", page, "--db", db]).exit_code == 0
+    (line,) = invoke(["export", "--format", "jsonl", "--db", db]).stdout.splitlines()
+    article_id = json.loads(line)["id"]
+    original = invoke(["show", article_id, "--source", "--db", db])
+    assert original.exit_code == 0
+    assert original.stdout_bytes == page.read_bytes()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -88,14 +89,25 @@ def _print_hits(result: SearchResult) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
 @click.option("--revisions", is_flag=True, help="Also list every revision seen.")
 @click.option("--raw", is_flag=True, help="Print the original text span instead.")
+@click.option(
+    "--source", "original", is_flag=True,
+    help="Write the original bytes of the article's input (a page's HTML, a dump) to stdout.",
+)  # fmt: skip
 @_db_option
-def show(article_id: str, as_json: bool, revisions: bool, raw: bool, db: Path | None) -> None:
+def show(
+    article_id: str, as_json: bool, revisions: bool, raw: bool, original: bool, db: Path | None
+) -> None:
     """Print one article by its id (ids come from search, parse and export)."""
     with open_store(_settings(db=db).db, readonly=True) as store:
         article = store.get(article_id)
         if article is None:
             raise NotFoundError(f"{article_id}: no article with this id; find ids with search")
         history = store.revisions(article_id) if revisions else []
+        source = store.source_text(article.source.sha256) if original else None
+    if source is not None:
+        sys.stdout.buffer.write(source)
+        sys.stdout.flush()
+        return
     if as_json:
         data = article_to_dict(article, with_raw=raw)
         if revisions:

@@ -22,6 +22,7 @@ from newsarchive.cli.base import (
     _error,
     _max_bytes_option,
     _settings,
+    _SizeType,
     _stdout,
     cli,
 )
@@ -297,7 +298,12 @@ def _item_name(item: Item) -> str:
     show_default=True,
     help="Stay on the seeds' sites, or follow links to other sites too.",
 )
-@_max_bytes_option
+@click.option(
+    "--max-bytes",
+    type=_SizeType(),
+    default=None,
+    help="Refuse responses larger than this (default 10MiB; e.g. 50M).",
+)
 @_web_options
 @click.option("-v", "--verbose", is_flag=True, help="Also list the pages skipped, and why.")
 @click.pass_context
