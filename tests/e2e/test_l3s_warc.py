@@ -17,8 +17,8 @@ def test_l3s_gn1_warc_is_ingested_page_by_page(shared_dir: Path, tmp_path: Path)
     numbers = counts(summary)
     errors = error_lines(result.stderr)
     assert numbers["failed"] == len(errors)
-    # a handful of pages in the set are broken (an unclosed <title> swallows the page)
-    assert numbers["failed"] <= 12, errors
+    # three pages of the set hold no article text that any extractor finds
+    assert numbers["failed"] <= 4, errors
     articles = export(db)
     # one article per page read: no page taken for a listing and split into teasers
     assert numbers["added"] + numbers["updated"] + numbers["unchanged"] == 621 - numbers["failed"]

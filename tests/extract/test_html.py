@@ -74,3 +74,9 @@ def test_tags_nested_100000_deep_do_not_hide_the_article() -> None:
     (article,) = read_document(_page(f"<html><body>{deep}{ARTICLE}</body></html>")).articles
     assert article.title == "Breakwater delayed again"
     assert article.paragraphs[1] == PARAGRAPH
+
+
+def test_a_title_never_closed_does_not_swallow_the_page() -> None:
+    broken = XHTML.replace("<title>Breakwater delayed again</title>", "<title>Breakwater")
+    (article,) = read_document(_page(broken)).articles
+    assert article.paragraphs[0] == PARAGRAPH

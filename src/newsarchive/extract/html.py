@@ -20,6 +20,7 @@ _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _HUGE_ATTRIBUTE = re.compile(r"""\s[^\s=<>"']+\s*=\s*(?:"[^"]{65536,}"|'[^']{65536,}')""")
 _DEEP_OPEN = re.compile(r"(<([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>\s*)(?:<\2\b[^<>]*>\s*){64,}")
 _DEEP_CLOSE = re.compile(r"(</([a-zA-Z][a-zA-Z0-9]*)\s*>\s*)(?:</\2\s*>\s*){64,}")
+_OPEN_TITLE = re.compile(r"(<title\b[^>]*>[^<]*)", re.IGNORECASE)
 _CUT_SHORT = 20  # a tree holding under 1/20 of the page's characters as text was cut short
 
 
@@ -32,7 +33,7 @@ def parse_html(document: Document) -> lxml_html.HtmlElement:
     identical nested tags collapsed to one, so the rest of the page is still read.
     """
     name = document.url or document.path or document.sha256[:12]
-    text = _FORBIDDEN.sub("", _XML_DECLARATION.sub("", document.text, count=1))
+    text = _closed_title(_FORBIDDEN.sub("", _XML_DECLARATION.sub("", document.text, count=1)))
     if not text.strip():
         raise InputError(name, "is an empty page", "check that the URL or file is an HTML page")
     tree = _parse(text, name)
@@ -71,3 +72,12 @@ def _tamed(text: str) -> str:
     text = _HUGE_ATTRIBUTE.sub(" ", text)
     text = _DEEP_OPEN.sub(r"\1", text)
     return _DEEP_CLOSE.sub(r"\1", text)
+
+
+def _closed_title(text: str) -> str:
+    """A ``<title>`` never closed (a damaged page) would hold the whole page as its text
+    (it is raw text to an HTML parser): it is closed where the next tag begins."""
+    start = text[:200_000].lower()
+    if "<title" not in start or "</title" in start:
+        return text
+    return _OPEN_TITLE.sub(r"\1</title>", text, count=1)
