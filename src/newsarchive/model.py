@@ -294,3 +294,139 @@ class FetchState:
     sha256: str | None  # of the body last fetched
     http_status: int
     fetched_at: str  # ISO 8601, UTC
+
+
+# -- who said what (enrichment) ------------------------------------------------------------
+#
+# Offsets of entities, quotes and figures index ``enrichment_text(article)``: the title,
+# the summary and the paragraphs, each that is present, joined by a blank line.
+
+ENRICHMENT_SEPARATOR = "\n\n"
+
+
+def enrichment_text(article: Article) -> str:
+    """The text an enricher reads, and that its offsets index."""
+    parts = [p for p in (article.title, article.summary) if p] + list(article.paragraphs)
+    return ENRICHMENT_SEPARATOR.join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A person, organisation or place named in an article, under one canonical name.
+
+    ``label`` is PERSON, ORG or GPE/LOC (places); ``mentions`` are the ``[start, end)``
+    spans where it is named (full name, surname, description); ``role`` is what the
+    article calls it when stated ("Kremlin spokesman")."""
+
+    name: str
+    label: str
+    mentions: tuple[tuple[int, int], ...] = ()
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A quotation attributed to a speaker, as the article attributes it.
+
+    ``speaker`` is a canonical entity name, None when the article's speaker could not be
+    resolved (never guessed); ``speaker_text`` is how the article names the speaker at the
+    cue ("he", "the diplomat", "Peskov"); ``text`` is the quoted (or reported) content and
+    ``[start, end)`` its span; ``direct`` is True for words in quotation marks."""
+
+    speaker: str | None
+    text: str
+    cue: str | None
+    direct: bool
+    start: int
+    end: int
+    speaker_text: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A number with what it counts ("6,483 civilian casualties"), the date or period it
+    refers to when stated, and who claims it when it sits inside an attribution."""
+
+    value: str  # as printed: "6,483", "1,550", "62", "$1.2 billion"
+    number: float | None  # parsed, when it parses
+    counts: str | None  # "civilian casualties", "deployed strategic nuclear warheads", "cm"
+    start: int
+    end: int
+    period: str | None = None  # "since February 2022", "in 2024"
+    claimed_by: str | None = None  # a canonical entity name
+
+
+@dataclass(frozen=True, slots=True)
+class Enrichment:
+    """What the enricher found in one article, and which version of it did."""
+
+    version: str
+    entities: tuple[Entity, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    figures: tuple[Figure, ...] = ()
+
+
+def enrichment_to_dict(enrichment: Enrichment) -> dict[str, Any]:
+    """The JSON form added to an article's by ``parse --enrich`` and the exports."""
+    return {
+        "enrichment_version": enrichment.version,
+        "entities": [
+            {
+                "name": e.name,
+                "label": e.label,
+                "role": e.role,
+                "mentions": [list(m) for m in e.mentions],
+            }
+            for e in enrichment.entities
+        ],
+        "quotes": [
+            {
+                "speaker": q.speaker,
+                "text": q.text,
+                "cue": q.cue,
+                "direct": q.direct,
+                "start": q.start,
+                "end": q.end,
+                "speaker_text": q.speaker_text,
+                "role": q.role,
+            }
+            for q in enrichment.quotes
+        ],
+        "figures": [
+            {
+                "value": f.value,
+                "number": f.number,
+                "counts": f.counts,
+                "period": f.period,
+                "claimed_by": f.claimed_by,
+                "start": f.start,
+                "end": f.end,
+            }
+            for f in enrichment.figures
+        ],
+    }
+
+
+def enrichment_from_dict(data: dict[str, Any]) -> Enrichment:
+    return Enrichment(
+        version=data["enrichment_version"],
+        entities=tuple(
+            Entity(e["name"], e["label"], tuple((m[0], m[1]) for m in e["mentions"]), e.get("role"))
+            for e in data.get("entities", ())
+        ),
+        quotes=tuple(
+            Quote(
+                q["speaker"], q["text"], q.get("cue"), q["direct"], q["start"], q["end"],
+                q.get("speaker_text"), q.get("role"),
+            )
+            for q in data.get("quotes", ())
+        ),
+        figures=tuple(
+            Figure(
+                f["value"], f.get("number"), f.get("counts"), f["start"], f["end"],
+                f.get("period"), f.get("claimed_by"),
+            )
+            for f in data.get("figures", ())
+        ),
+    )  # fmt: skip
