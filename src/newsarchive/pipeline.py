@@ -53,13 +53,16 @@ class Read:
 Item = Read | InputError
 
 
-def _read_job(job: tuple[Document, Link | None]) -> Reading:
+Job = tuple[Document, Link | None, bool]  # the document, how it was reached, links wanted
+
+
+def _read_job(job: Job) -> Reading:
     """What a worker runs (module level, so it can be sent to a worker process)."""
-    document, link = job
-    return read_document(document, link)
+    document, link, follow = job
+    return read_document(document, link, follow=follow)
 
 
-def _job_label(job: tuple[Document, Link | None]) -> str:
+def _job_label(job: Job) -> str:
     document = job[0]
     return document.url or document.path or document.sha256[:12]
 
@@ -75,7 +78,7 @@ class Reader:
 
     def __init__(self, options: ReadOptions) -> None:
         self.options = options
-        self._timed: TimedReader[tuple[Document, Link | None], Reading] = TimedReader(
+        self._timed: TimedReader[Job, Reading] = TimedReader(
             _read_job, seconds=options.page_seconds, workers=options.workers, label=_job_label
         )
 
@@ -92,7 +95,7 @@ class Reader:
         """Read one document within the time limit; an ``InputError`` when it cannot be."""
         if _is_dump(document):
             return read_document(document, link)
-        (result,) = self._timed.map([(_for_worker(document), link)])
+        (result,) = self._timed.map([(_for_worker(document), link, True)])
         if isinstance(result, InputError):
             raise result
         return result
@@ -113,7 +116,7 @@ class Reader:
                 yield item
             else:
                 try:
-                    yield Read(item, read_document(item))
+                    yield Read(item, read_document(item, follow=False))
                 except InputError as exc:
                     yield exc
         yield from self._read_batch(batch)
@@ -121,7 +124,7 @@ class Reader:
     def _read_batch(self, batch: list[Document]) -> Iterator[Item]:
         if not batch:
             return
-        jobs = [(_for_worker(document), None) for document in batch]
+        jobs = [(_for_worker(document), None, False) for document in batch]
         for document, result in zip(batch, self._timed.map(jobs), strict=True):
             yield result if isinstance(result, InputError) else Read(document, result)
 

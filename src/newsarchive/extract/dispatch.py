@@ -24,9 +24,14 @@ from newsarchive.extract.sniff import InputKind, sniff
 from newsarchive.model import Article, Document
 
 
-def read_document(document: Document, link: Link | None = None) -> Reading:
+def read_document(
+    document: Document, link: Link | None = None, *, follow: bool = True
+) -> Reading:
     """What ``document`` holds. ``link`` is how a crawler reached it: its category (a
-    listing's) goes to the article, and its date fills a page that states none."""
+    listing's) goes to the article, and its date fills a page that states none.
+
+    ``follow=False`` leaves out an HTML page's links (a crawl needs them; ingesting a file
+    or a WARC does not, and collecting them is a tenth of a page's reading time)."""
     kind = sniff(document)
     if kind is InputKind.DUMP:
         return Reading(Kind.DUMP, tuple(split_archive_page(document)))
@@ -34,12 +39,12 @@ def read_document(document: Document, link: Link | None = None) -> Reading:
         return read_feed(document)
     if kind is InputKind.SITEMAP:
         return read_sitemap(document)
-    return _read_html(document, link)
+    return _read_html(document, link, follow)
 
 
-def _read_html(document: Document, link: Link | None) -> Reading:
+def _read_html(document: Document, link: Link | None, follow: bool) -> Reading:
     tree = parse_html(document)
-    links = page_links(tree, document.url)
+    links = page_links(tree, document.url) if follow else ()
     expected_article = link is not None and link.kind is LinkKind.ARTICLE
     if not expected_article and is_listing_page(tree, document.url):
         listing = read_listing_page(document, tree)
@@ -67,6 +72,8 @@ def _article_reading(
     article = read_article_page(document, tree, category=category)
     if link is not None and link.published and article.published is None:
         article = replace(article, published=link.published)
+    if not links:
+        return Reading(Kind.ARTICLE, (article,))
     related = tuple(
         Link(r.url, LinkKind.ARTICLE, category=category) for r in article.related if r.url
     )
