@@ -24,9 +24,7 @@ from newsarchive.extract.sniff import InputKind, sniff
 from newsarchive.model import Article, Document
 
 
-def read_document(
-    document: Document, link: Link | None = None, *, follow: bool = True
-) -> Reading:
+def read_document(document: Document, link: Link | None = None, *, follow: bool = True) -> Reading:
     """What ``document`` holds. ``link`` is how a crawler reached it: its category (a
     listing's) goes to the article, and its date fills a page that states none.
 
