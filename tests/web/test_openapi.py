@@ -17,12 +17,13 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from newsarchive.settings import Settings
 from newsarchive.web import create_app
-from tests.web.archive import build_archive
+from tests.web.enriched import build_enriched_archive
 
 # schemathesis builds its tests at collection time, so the archive is built at import
 # (in a temporary directory removed when the module's tests end)
 _WORKDIR = tempfile.TemporaryDirectory(prefix="newsarchive-openapi-")
-APP = create_app(Settings(db=build_archive(Path(_WORKDIR.name) / "archive.db"), page_size=5))
+ARCHIVE, _ = build_enriched_archive(Path(_WORKDIR.name) / "archive.db")  # with who said what
+APP = create_app(Settings(db=ARCHIVE, page_size=5))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
@@ -50,3 +51,7 @@ def test_schema_documents_errors() -> None:
     article = spec["paths"]["/api/articles/{article_id}"]["get"]["responses"]
     assert article["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/ArticleOut")
     assert not any(path.startswith(("/article", "/category", "/search")) for path in spec["paths"])
+    for path in ("/api/speakers/{slug}", "/api/entities/{slug}", "/api/figures",
+                 "/api/categories/{slug}/speakers", "/api/speakers", "/api/entities"):  # fmt: skip
+        assert set(spec["paths"][path]["get"]["responses"]) >= {"200", "400", "404"}, path
+    assert not any(path.startswith(("/speaker", "/entit", "/figures")) for path in spec["paths"])

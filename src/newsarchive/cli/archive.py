@@ -14,9 +14,9 @@ from rich.text import Text
 from newsarchive import render
 from newsarchive.cli.base import _db_option, _error, _settings, _stdout, cli
 from newsarchive.errors import NotFoundError
-from newsarchive.model import article_to_dict
+from newsarchive.model import Enrichment, article_to_dict, enrichment_to_dict
 from newsarchive.store import open_store
-from newsarchive.store.base import SearchQuery, SearchResult, SortOrder
+from newsarchive.store.base import EntityRef, SearchQuery, SearchResult, SortOrder
 from newsarchive.store.export import ExportFormat, write_csv, write_file, write_jsonl
 
 
@@ -104,12 +104,18 @@ def show(
             raise NotFoundError(f"{article_id}: no article with this id; find ids with search")
         history = store.revisions(article_id) if revisions else []
         source = store.source_text(article.source.sha256) if original else None
+        enrichment = store.enrichment(article_id)
+        speakers = store.canonical_entities(
+            [q.speaker for q in enrichment.quotes if q.speaker] if enrichment else []
+        )
     if source is not None:
         sys.stdout.buffer.write(source)
         sys.stdout.flush()
         return
     if as_json:
         data = article_to_dict(article, with_raw=raw)
+        if enrichment is not None:
+            data.update(enrichment_to_dict(enrichment))
         if revisions:
             data["revisions"] = [render.revision_to_dict(r) for r in history]
         _stdout().write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -119,8 +125,26 @@ def show(
     else:
         headline, *rest = render.article_text(article)
         click.echo("\n".join([click.style(headline, bold=True), *rest]))
+        if enrichment is not None and enrichment.quotes:
+            click.echo("\n".join(["", *_quote_lines(enrichment, speakers)]))
     for revision in history:
         click.echo(render.revision_line(revision))
+
+
+def _quote_lines(enrichment: Enrichment, speakers: dict[str, EntityRef]) -> list[str]:
+    """Who said what in the article: one line a quote, the speaker as the archive names
+    them (and as the article does, when that differs)."""
+    lines = [f"Quotes ({len(enrichment.quotes)}):"]
+    for quote in enrichment.quotes:
+        who = "(unattributed)"
+        if quote.speaker is not None:
+            ref = speakers.get(quote.speaker)
+            who = ref.name if ref is not None else quote.speaker
+        if quote.speaker_text and quote.speaker_text not in (who, quote.speaker):
+            who += f" ({quote.speaker_text})"
+        cue = f" {quote.cue}" if quote.cue else ""  # a direct quote has its marks
+        lines.append(f"  {who}{cue}: {' '.join(quote.text.split())}")
+    return lines
 
 
 @cli.command()
@@ -166,7 +190,8 @@ def stats(as_json: bool, db: Path | None) -> None:
 @cli.command()
 @click.option(
     "--format", "fmt", type=click.Choice([f.value for f in ExportFormat]), required=True,
-    help="jsonl: article_to_dict per line; csv: list fields as JSON arrays; parquet: typed.",
+    help="jsonl: article_to_dict per line; csv: list fields as JSON arrays; parquet: typed."
+    " Enriched articles also carry entities, quotes and figures.",
 )  # fmt: skip
 @click.option("--category", help="Only articles in this category.")
 @click.option(
@@ -182,10 +207,10 @@ def export(fmt: str, category: str | None, output: Path | None, db: Path | None)
     with open_store(_settings(db=db).db, readonly=True) as store:
         articles = store.iter_articles(category)
         if output is not None:
-            count = write_file(articles, output, chosen)
+            count = write_file(articles, output, chosen, store.enrichment)
         else:
             writer = write_jsonl if chosen is ExportFormat.JSONL else write_csv
-            count = writer(articles, _stdout())
+            count = writer(articles, _stdout(), store.enrichment)
     if output is not None:
         click.echo(f"{count} articles written to {output}", err=True)
     if count == 0:

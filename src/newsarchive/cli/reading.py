@@ -6,7 +6,7 @@ import json
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,7 +37,7 @@ from newsarchive.ingest.crawl import (
     PageSkipped,
     PageUnchanged,
 )
-from newsarchive.model import Article, Document, article_to_dict
+from newsarchive.model import Article, Document, Enrichment, article_to_dict, enrichment_to_dict
 from newsarchive.pipeline import (
     DEFAULT_PAGE_SECONDS,
     Item,
@@ -98,6 +98,11 @@ def _read_options(settings: Settings, flags: dict[str, Any]) -> ReadOptions:
 @_max_bytes_option
 @_web_options
 @click.option("--raw", is_flag=True, help="Include each article's original text span.")
+@click.option(
+    "--enrich", "with_enrichment", is_flag=True,
+    help="Add entities, quotes (with speakers) and figures to each article (loads the"
+    " language model).",
+)  # fmt: skip
 @click.pass_context
 def parse(
     ctx: click.Context,
@@ -106,6 +111,7 @@ def parse(
     encoding: str | None,
     max_bytes: int | None,
     raw: bool,
+    with_enrichment: bool,
     **web: Any,
 ) -> None:
     """Print the articles of INPUT... as JSON Lines.
@@ -117,6 +123,7 @@ def parse(
     options = _read_options(settings, web)
     out = _stdout()
     read = 0
+    enrichments = _enrichments_of if with_enrichment else _none_of
     with Reader(options) as reader:
         for item in read_inputs(inputs, options, reader):
             if isinstance(item, InputError):
@@ -126,11 +133,25 @@ def parse(
                 _error(_nothing_found(item))
                 continue
             read += 1
-            for article in item.reading.articles:
-                out.write(json.dumps(article_to_dict(article, with_raw=raw), ensure_ascii=False))
+            articles = item.reading.articles
+            for article, enrichment in zip(articles, enrichments(articles), strict=True):
+                data = article_to_dict(article, with_raw=raw)
+                if enrichment is not None:
+                    data.update(enrichment_to_dict(enrichment))
+                out.write(json.dumps(data, ensure_ascii=False))
                 out.write("\n")
     if read == 0:
         ctx.exit(1)
+
+
+def _enrichments_of(articles: Sequence[Article]) -> Iterator[Enrichment | None]:
+    from newsarchive.enrich.enricher import Enricher  # only --enrich loads spaCy
+
+    yield from Enricher().enrich(articles)
+
+
+def _none_of(articles: Sequence[Article]) -> Iterator[Enrichment | None]:
+    return iter([None] * len(articles))
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,10 @@ from newsarchive.model import (
     Article,
     Caption,
     Document,
+    Enrichment,
     FetchState,
+    Figure,
+    Quote,
     category_slug,
     make_article_id,
     url_key,
@@ -181,6 +184,96 @@ class SourceInfo:
     http_status: int | None = None
 
 
+# -- who said what ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRef:
+    """An entity of the archive under its canonical name (the one every article's
+    shorter forms were merged into) and the slug of its pages."""
+
+    name: str
+    label: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntityCount:
+    """An entity with how often the archive has it: articles naming it, or quotes by it."""
+
+    entity: EntityRef
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedQuote:
+    """A quote with the article it is in; ``quote.speaker`` is the archive's canonical name."""
+
+    article_id: str
+    headline: str
+    published: str | None
+    quote: Quote
+    speaker: EntityRef | None
+
+
+@dataclass(frozen=True, slots=True)
+class QuotePage:
+    items: tuple[ArchivedQuote, ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedFigure:
+    """A figure with the article it is in; ``figure.claimed_by`` is a canonical name."""
+
+    article_id: str
+    headline: str
+    published: str | None
+    figure: Figure
+    claimed_by: EntityRef | None
+
+
+@dataclass(frozen=True, slots=True)
+class FigureQuery:
+    """Figures newest first: claimed by an entity, in articles naming an entity, and/or
+    whose value, what it counts or its period contains ``text`` (case-insensitive)."""
+
+    claimed_by: str | None = None
+    entity: str | None = None
+    text: str | None = None
+    limit: int = 20
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FigurePage:
+    items: tuple[ArchivedFigure, ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerSeries:
+    """One speaker's quotes per bucket of a ``SpeakerChart`` (aligned with its buckets)."""
+
+    speaker: EntityRef
+    total: int
+    counts: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerChart:
+    """Who is quoted most in a category, per month (or year, or day): the top speakers,
+    most quoted first, and every bucket from the first to the last with a quote."""
+
+    category: str
+    bucket: str  # "month", "year" or "day"
+    buckets: tuple[str, ...]  # "2024-01", ...
+    series: tuple[SpeakerSeries, ...]
+
+
+BUCKETS = {"year": 4, "month": 7, "day": 10}
+
+
 class Store(ABC):
     """An archive of articles with full-text search. Use as a context manager."""
 
@@ -259,6 +352,83 @@ class Store(ABC):
         A title matches an article whose title or summary is the same text after
         ``normalise_title`` (case and spacing ignored); of several, the newest added wins.
         """
+
+    # -- who said what -----------------------------------------------------------------
+
+    @abstractmethod
+    def put_enrichments(self, items: Iterable[tuple[Article, Enrichment]]) -> int:
+        """Store each article's enrichment, replacing its previous one, all in one
+        transaction; returns how many were stored.
+
+        ``Article`` is the text the enrichment was computed from: when the archive's
+        current text of that id differs (a new revision came meanwhile) or the id is gone,
+        that enrichment is skipped, so offsets always index the current text. Archive-level
+        names are merged here: a shorter form ("Peskov") joins the one full name that ends
+        with it ("Dmitry Peskov"), never one of two candidates."""
+
+    def put_enrichment(self, article_id: str, enrichment: Enrichment) -> bool:
+        """Store the enrichment of the article's current text (see ``put_enrichments``)."""
+        article = self.get(article_id)
+        return article is not None and self.put_enrichments([(article, enrichment)]) == 1
+
+    @abstractmethod
+    def enrichment(self, article_id: str) -> Enrichment | None:
+        """The article's enrichment as it was put (names as in the article), or None when
+        it was never enriched or its text changed since."""
+
+    @abstractmethod
+    def enrichment_backlog(self, version: str, *, force: bool = False) -> int:
+        """How many articles ``articles_needing_enrichment`` would give."""
+
+    @abstractmethod
+    def articles_needing_enrichment(
+        self, version: str, *, force: bool = False
+    ) -> Iterator[Article]:
+        """Articles never enriched, or enriched by another ``version`` (every article with
+        ``force``), in ingest order, streamed (flat memory; writes in between are fine)."""
+
+    @abstractmethod
+    def find_entity(self, slug: str) -> EntityRef | None:
+        """The canonical entity one of whose names has this slug (``/speaker/peskov`` finds
+        Dmitry Peskov: compare the slugs to redirect)."""
+
+    @abstractmethod
+    def canonical_entities(self, names: Sequence[str]) -> dict[str, EntityRef]:
+        """The canonical entity of each name as an article gives it (for links)."""
+
+    @abstractmethod
+    def speaker_quotes(self, name: str, limit: int = 20, offset: int = 0) -> QuotePage:
+        """Every quote by the entity ``name`` (any of its names), newest article first."""
+
+    @abstractmethod
+    def entity_articles(self, name: str, limit: int = 20, offset: int = 0) -> Listing:
+        """The articles naming the entity ``name``, newest first."""
+
+    @abstractmethod
+    def co_entities(self, name: str, limit: int = 20) -> list[EntityCount]:
+        """The entities named in the same articles as ``name``, by articles in common."""
+
+    @abstractmethod
+    def figures(self, query: FigureQuery) -> FigurePage: ...
+
+    @abstractmethod
+    def top_speakers(
+        self,
+        category: str,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        bucket: str = "month",
+        limit: int = 8,
+    ) -> SpeakerChart:
+        """Who is quoted most in ``category`` (dated articles within the dates), over time."""
+
+    @abstractmethod
+    def speakers(self, limit: int = 100) -> list[EntityCount]:
+        """The most quoted entities, with their number of quotes."""
+
+    @abstractmethod
+    def entities(self, label: str | None = None, limit: int = 100) -> list[EntityCount]:
+        """The most named entities (of ``label``: PERSON, ORG, GPE or LOC), by articles."""
 
     def category_name(self, slug: str) -> str | None:
         """The category whose ``category_slug`` is ``slug`` (the most used, on a clash)."""

@@ -10,6 +10,11 @@
   integers for offsets and HTTP status, a boolean ``teaser``), written in record batches
   of ``batch_size`` rows.
 
+With ``enrichment_of`` (the store's ``enrichment``), an enriched article also carries
+``enrichment_version``, ``entities``, ``quotes`` and ``figures`` (``enrichment_to_dict``):
+JSON Lines as arrays of objects, CSV and Parquet as JSON text in the last four columns
+(empty / null when the article is not enriched).
+
 A file output is written next to its target and renamed into place at the end, so an
 interrupted export never leaves a half-written file under the requested name.
 """
@@ -20,7 +25,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from itertools import islice
@@ -28,7 +33,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from newsarchive.errors import ExportError
-from newsarchive.model import Article, article_to_dict
+from newsarchive.model import Article, Enrichment, article_to_dict, enrichment_to_dict
 
 CSV_COLUMNS = (
     "id",
@@ -57,7 +62,14 @@ CSV_COLUMNS = (
     "source_record_offset",
     "source_fetched_at",
     "source_http_status",
+    # who said what (v5), when the article is enriched
+    "enrichment_version",
+    "entities",
+    "quotes",
+    "figures",
 )
+ENRICHMENT_FIELDS = ("entities", "quotes", "figures")
+EnrichmentOf = Callable[[str], Enrichment | None]
 _LIST_FIELDS = frozenset({"paragraphs", "captions", "related", "categories", "authors", "tags"})
 _SOURCE_FIELDS = (
     "path",
@@ -79,20 +91,33 @@ class ExportFormat(Enum):
     PARQUET = "parquet"
 
 
-def iter_jsonl(articles: Iterable[Article]) -> Iterator[str]:
+def article_record(article: Article, enrichment_of: EnrichmentOf | None = None) -> dict[str, Any]:
+    """``article_to_dict``, with the article's enrichment when it has one."""
+    data = article_to_dict(article)
+    enrichment = enrichment_of(article.id) if enrichment_of is not None else None
+    if enrichment is not None:
+        data.update(enrichment_to_dict(enrichment))
+    return data
+
+
+def iter_jsonl(
+    articles: Iterable[Article], enrichment_of: EnrichmentOf | None = None
+) -> Iterator[str]:
     """Each article's JSON Lines line, newline included (for streaming responses)."""
     for article in articles:
-        yield json.dumps(article_to_dict(article), ensure_ascii=False) + "\n"
+        yield json.dumps(article_record(article, enrichment_of), ensure_ascii=False) + "\n"
 
 
-def iter_csv(articles: Iterable[Article]) -> Iterator[str]:
+def iter_csv(
+    articles: Iterable[Article], enrichment_of: EnrichmentOf | None = None
+) -> Iterator[str]:
     """The CSV header line, then each article's row (for streaming responses)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     yield _drained(buffer)
     for article in articles:
-        writer.writerow(_flat_row(article, list_as_json=True))
+        writer.writerow(_flat_row(article_record(article, enrichment_of), list_as_json=True))
         yield _drained(buffer)
 
 
@@ -103,23 +128,33 @@ def _drained(buffer: io.StringIO) -> str:
     return text
 
 
-def write_jsonl(articles: Iterable[Article], out: TextIO) -> int:
+def write_jsonl(
+    articles: Iterable[Article], out: TextIO, enrichment_of: EnrichmentOf | None = None
+) -> int:
     count = 0
-    for line in iter_jsonl(articles):
+    for line in iter_jsonl(articles, enrichment_of):
         out.write(line)
         count += 1
     return count
 
 
-def write_csv(articles: Iterable[Article], out: TextIO) -> int:
+def write_csv(
+    articles: Iterable[Article], out: TextIO, enrichment_of: EnrichmentOf | None = None
+) -> int:
     count = -1  # the first line is the header
-    for line in iter_csv(articles):
+    for line in iter_csv(articles, enrichment_of):
         out.write(line)
         count += 1
     return count
 
 
-def write_parquet(articles: Iterable[Article], path: Path, *, batch_size: int = 1000) -> int:
+def write_parquet(
+    articles: Iterable[Article],
+    path: Path,
+    *,
+    batch_size: int = 1000,
+    enrichment_of: EnrichmentOf | None = None,
+) -> int:
     import pyarrow as pa  # imported here: only Parquet export pays its import time
     import pyarrow.parquet as pq
 
@@ -127,29 +162,41 @@ def write_parquet(articles: Iterable[Article], path: Path, *, batch_size: int = 
     count = 0
     with _replaced_on_success(path) as partial, pq.ParquetWriter(str(partial), schema) as writer:
         for rows in _batches(articles, batch_size):
-            batch = [_flat_row(article, list_as_json=False) for article in rows]
+            batch = [
+                _flat_row(article_record(article, enrichment_of), list_as_json=False)
+                for article in rows
+            ]
             writer.write_table(pa.Table.from_pylist(batch, schema=schema))
             count += len(batch)
     return count
 
 
-def write_file(articles: Iterable[Article], path: Path, fmt: ExportFormat) -> int:
+def write_file(
+    articles: Iterable[Article],
+    path: Path,
+    fmt: ExportFormat,
+    enrichment_of: EnrichmentOf | None = None,
+) -> int:
     """Write ``articles`` to ``path`` in ``fmt``; the file appears only when complete."""
     if fmt is ExportFormat.PARQUET:
-        return write_parquet(articles, path)
+        return write_parquet(articles, path, enrichment_of=enrichment_of)
     with (
         _replaced_on_success(path) as partial,
         partial.open("w", encoding="utf-8", newline="") as out,
     ):
-        return write_jsonl(articles, out) if fmt is ExportFormat.JSONL else write_csv(articles, out)
+        if fmt is ExportFormat.JSONL:
+            return write_jsonl(articles, out, enrichment_of)
+        return write_csv(articles, out, enrichment_of)
 
 
-def _flat_row(article: Article, *, list_as_json: bool) -> dict[str, Any]:
-    data = article_to_dict(article)
+def _flat_row(data: dict[str, Any], *, list_as_json: bool) -> dict[str, Any]:
     source = data.pop("source")
-    row: dict[str, Any] = {key: data[key] for key in CSV_COLUMNS if key in data}
+    row: dict[str, Any] = {key: data.get(key) for key in CSV_COLUMNS}
     for key in _SOURCE_FIELDS:
         row[f"source_{key}"] = source.get(key)
+    for key in ENRICHMENT_FIELDS:  # JSON text in CSV and Parquet alike; None when absent
+        if row[key] is not None:
+            row[key] = json.dumps(row[key], ensure_ascii=False)
     if list_as_json:
         for key in _LIST_FIELDS:
             row[key] = json.dumps(row[key], ensure_ascii=False)

@@ -5,8 +5,9 @@ Ctrl-C leaves the archive as it was before that file. Only the current revision 
 an article is kept as text (and indexed); older revisions are compressed JSON.
 
 This module writes; reading is in ``sqlite_reads``, listings in ``sqlite_listing``, search
-in ``sqlite_search``, and inputs and fetch state in ``sqlite_sources`` (mixins over the
-one connection).
+in ``sqlite_search``, inputs and fetch state in ``sqlite_sources``, enrichment (entities,
+quotes, figures) in ``sqlite_enrich`` and its archive-wide reads in ``sqlite_people``
+(mixins over the one connection).
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ from newsarchive.store.base import (
     Outcome,
     Store,
 )
+from newsarchive.store.sqlite_enrich import SQLiteEnrichment, clear_enrichment
 from newsarchive.store.sqlite_listing import SQLiteListing
+from newsarchive.store.sqlite_people import SQLitePeople
 from newsarchive.store.sqlite_reads import SQLiteReads
 from newsarchive.store.sqlite_rows import (
     ArticleRow,
@@ -78,7 +81,7 @@ class _Source:
     is_new: bool
 
 
-class SQLiteStore(SQLiteReads, SQLiteListing, SQLiteSources, Store):
+class SQLiteStore(SQLiteReads, SQLiteListing, SQLiteSources, SQLiteEnrichment, SQLitePeople, Store):
     """An archive in one SQLite file (WAL mode), created and migrated on open."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
@@ -324,8 +327,11 @@ class SQLiteStore(SQLiteReads, SQLiteListing, SQLiteSources, Store):
         source: _Source,
         now: str,
     ) -> None:
-        """Make ``article`` the current revision: the old one moves to ``revisions``."""
+        """Make ``article`` the current revision: the old one moves to ``revisions``, and
+        its enrichment, whose offsets index the old text, is deleted (to be computed again).
+        Its names stay in ``entities`` (the next enrichment usually names them again)."""
         self._keep_revision(old)
+        clear_enrichment(self._db, old.num)
         self._db.execute(
             f"INSERT INTO articles_fts (articles_fts, rowid, {_FTS_COLUMNS})"
             f" SELECT 'delete', num, {_FTS_COLUMNS} FROM articles WHERE num = ?",

@@ -144,7 +144,69 @@ CREATE TABLE fetch_state (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
+# v5, who said what: each article's enrichment (entities, quotes, figures) with the
+# enricher's version and a hash of the text it was computed from. ``entities`` holds every
+# name as articles give it, each pointing at the canonical entity it was merged into
+# (itself when it is canonical), so a merge found later rewrites one column of a few rows.
+# Offsets index ``model.enrichment_text`` of the article's current revision.
+V5 = """
+CREATE TABLE enrichments (
+    article_num INTEGER PRIMARY KEY REFERENCES articles(num),
+    version     TEXT NOT NULL,
+    text_hash   TEXT NOT NULL,       -- sha256 of the enrichment_text it was computed from
+    enriched_at TEXT NOT NULL
+);
+CREATE INDEX enrichments_version ON enrichments(version, article_num);
+CREATE TABLE entities (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL,
+    label        TEXT NOT NULL,      -- PERSON, ORG, GPE, LOC, ...
+    slug         TEXT NOT NULL UNIQUE,
+    name_key     TEXT NOT NULL,      -- kind of label and last word: the names that may merge
+    canonical_id INTEGER NOT NULL    -- the entity this name is merged into (itself if none)
+);
+CREATE UNIQUE INDEX entities_name ON entities(name, label);
+CREATE INDEX entities_key ON entities(name_key);
+CREATE INDEX entities_canonical ON entities(canonical_id);
+CREATE TABLE article_entities (
+    article_num INTEGER NOT NULL,
+    position    INTEGER NOT NULL,
+    entity_id   INTEGER NOT NULL REFERENCES entities(id),
+    mentions    TEXT NOT NULL,       -- JSON [[start, end], ...]
+    role        TEXT,
+    PRIMARY KEY (article_num, position)
+) WITHOUT ROWID;
+CREATE INDEX article_entities_entity ON article_entities(entity_id, article_num);
+CREATE TABLE quotes (
+    article_num  INTEGER NOT NULL,
+    position     INTEGER NOT NULL,
+    speaker_id   INTEGER REFERENCES entities(id), -- NULL: unresolved, never guessed
+    speaker_text TEXT,
+    text         TEXT NOT NULL,
+    cue          TEXT,
+    direct       INTEGER NOT NULL,
+    span_start   INTEGER NOT NULL,
+    span_end     INTEGER NOT NULL,
+    role         TEXT,
+    PRIMARY KEY (article_num, position)
+);
+CREATE INDEX quotes_speaker ON quotes(speaker_id, article_num);
+CREATE TABLE figures (
+    article_num   INTEGER NOT NULL,
+    position      INTEGER NOT NULL,
+    value         TEXT NOT NULL,
+    number        REAL,
+    counts        TEXT,
+    period        TEXT,
+    claimed_by_id INTEGER REFERENCES entities(id),
+    span_start    INTEGER NOT NULL,
+    span_end      INTEGER NOT NULL,
+    PRIMARY KEY (article_num, position)
+);
+CREATE INDEX figures_claimer ON figures(claimed_by_id, article_num);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5)
 LATEST = len(MIGRATIONS)
 
 

@@ -206,8 +206,8 @@ def _streamed(
     lines = iter_jsonl if fmt == "jsonl" else iter_csv
 
     def stream() -> Iterator[str]:
-        with pool.borrow() as store:
-            yield from lines(produce(store))
+        with pool.borrow() as store:  # enriched articles carry who said what
+            yield from lines(produce(store), store.enrichment)
 
     filename = "".join(c if c.isalnum() or c in "-_" else "-" for c in name) or "export"
     return StreamingResponse(

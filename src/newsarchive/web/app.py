@@ -26,11 +26,18 @@ from newsarchive.errors import NotFoundError, QueryError, StoreError
 from newsarchive.model import category_slug
 from newsarchive.settings import Settings
 from newsarchive.store import open_store
-from newsarchive.web import api, pages, upload
+from newsarchive.web import api, pages, people_api, people_pages, upload
 from newsarchive.web.pool import StorePool
 from newsarchive.web.problems import WebError, code_for
+from newsarchive.web.quoting import entity_path, speaker_path
 from newsarchive.web.security import SecurityHeaders
-from newsarchive.web.views import article_path, category_path, date_label, snippet_segments
+from newsarchive.web.views import (
+    article_path,
+    category_path,
+    date_label,
+    snippet_segments,
+    with_query,
+)
 
 HERE = Path(__file__).resolve().parent
 
@@ -59,7 +66,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
+    app.include_router(people_pages.router)
     app.include_router(api.router)
+    app.include_router(people_api.router)
     if settings.ingest_token:
         app.include_router(upload.router)
     else:
@@ -101,6 +110,9 @@ def _templates() -> Jinja2Templates:
         date_label=date_label,
         segments=snippet_segments,
         version=__version__,
+        speaker_path=speaker_path,
+        entity_path=entity_path,
+        with_query=with_query,
     )
     return Jinja2Templates(env=env)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from newsarchive.model import Caption, category_slug
 from newsarchive.render import bracketed
 from newsarchive.store.base import ArchiveStats, CategoryCount, ListedArticle, SearchHit
+from newsarchive.web.people_bodies import enrichment_fields
 from newsarchive.web.schemas import (
     ArticleOut,
     CaptionOut,
@@ -136,7 +137,7 @@ def article_out(view: ArticleView, *, with_raw: bool) -> ArticleOut:
         url=article_path(article.id),
         raw_url=article_path(article.id) + "/raw",
         raw=article.raw if with_raw else None,
-    )
+    ).model_copy(update=enrichment_fields(view.enrichment))
 
 
 def hit_out(hit: SearchHit) -> HitOut:

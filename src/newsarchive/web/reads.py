@@ -23,6 +23,7 @@ from newsarchive.store.base import (
     Store,
 )
 from newsarchive.web.problems import WebError, not_found
+from newsarchive.web.quoting import enrichment_view, names_of
 from newsarchive.web.views import ArticleView, Pager, article_view, parse_day
 
 LATEST_ON_HOME = 10
@@ -88,7 +89,11 @@ def article_page(store: Store, article_id: str, category: str | None) -> Article
     neighbours = store.neighbours(article.id, chosen) if chosen else Neighbours(None, None)
     resolved = store.resolve_titles([link.title for link in article.related])
     source = store.source_info(article.source.sha256)
-    return article_view(article, resolved, neighbours, chosen, source)
+    enrichment = store.enrichment(article.id)
+    view = None
+    if enrichment is not None:
+        view = enrichment_view(enrichment, store.canonical_entities(names_of(enrichment)))
+    return article_view(article, resolved, neighbours, chosen, source, view)
 
 
 def _neighbour_category(store: Store, article: Article, slug: str | None) -> str | None:

@@ -76,6 +76,111 @@ class NeighbourOut(BaseModel):
     older: ListedOut | None
 
 
+class EntityOut(BaseModel):
+    """An entity of the archive under its canonical name."""
+
+    name: str
+    label: str = Field(examples=["PERSON"], description="PERSON, ORG, GPE or LOC")
+    slug: str
+    url: str = Field(description="its page: the articles naming it")
+    speaker_url: str = Field(description="its quotes' page")
+
+
+class EntityCountOut(BaseModel):
+    entity: EntityOut
+    count: int = Field(description="articles naming it, or quotes by it (see the endpoint)")
+
+
+class QuoteOut(BaseModel):
+    """A quotation as the article attributes it; offsets index the article's title,
+    summary and paragraphs joined by a blank line."""
+
+    speaker: str | None = Field(description="the archive's name for the speaker; null: unresolved")
+    speaker_url: str | None
+    speaker_text: str | None = Field(description='how the article names them ("he", "Peskov")')
+    role: str | None
+    text: str
+    cue: str | None = Field(examples=["said"])
+    direct: bool = Field(description="in quotation marks")
+    start: int
+    end: int
+
+
+class FigureOut(BaseModel):
+    value: str = Field(examples=["6,483"])
+    number: float | None
+    counts: str | None = Field(examples=["civilian casualties"])
+    period: str | None
+    claimed_by: str | None
+    claimed_by_url: str | None
+    start: int
+    end: int
+
+
+class ArticleEntityOut(BaseModel):
+    name: str = Field(description="as the article names it")
+    canonical: str = Field(description="the archive's name for it")
+    label: str
+    role: str | None
+    mentions: list[list[int]] = Field(description="[start, end) of each mention")
+    url: str | None
+
+
+class ArticleRefOut(BaseModel):
+    id: str
+    headline: str
+    published: str | None
+    url: str
+
+
+class ArchivedQuoteOut(BaseModel):
+    article: ArticleRefOut
+    quote: QuoteOut
+
+
+class ArchivedFigureOut(BaseModel):
+    article: ArticleRefOut
+    figure: FigureOut
+
+
+class SpeakerOut(BaseModel):
+    speaker: EntityOut
+    quotes: list[ArchivedQuoteOut] = Field(description="newest article first")
+    page: PageOut
+
+
+class EntityPageOut(BaseModel):
+    entity: EntityOut
+    quotes: int = Field(description="quotes by it")
+    articles: list[ListedOut] = Field(description="the articles naming it, newest first")
+    named_with: list[EntityCountOut] = Field(description="entities named in the same articles")
+    page: PageOut
+
+
+class FiguresOut(BaseModel):
+    claimed_by: EntityOut | None
+    entity: EntityOut | None
+    q: str | None
+    total: int
+    figures: list[ArchivedFigureOut]
+    page: PageOut
+
+
+class SpeakerSeriesOut(BaseModel):
+    speaker: EntityOut
+    total: int
+    counts: list[int] = Field(description="quotes per bucket, in the order of buckets")
+
+
+class SpeakerChartOut(BaseModel):
+    category: CategoryOut
+    date_from: str | None
+    date_to: str | None
+    bucket: Literal["month", "year", "day"]
+    buckets: list[str]
+    speakers: list[SpeakerSeriesOut] = Field(description="most quoted first")
+
+
 class ArticleOut(BaseModel):
     id: str
     title: str | None
@@ -102,6 +207,12 @@ class ArticleOut(BaseModel):
     url: str = Field(description="this article's page in the archive")
     raw_url: str
     raw: str | None = Field(default=None, description="the source span, with ?raw=true")
+    enrichment_version: str | None = Field(
+        default=None, description="the enricher's version; null when not enriched yet"
+    )
+    entities: list[ArticleEntityOut] = Field(default_factory=list)
+    quotes: list[QuoteOut] = Field(default_factory=list)
+    figures: list[FigureOut] = Field(default_factory=list)
 
 
 class PageOut(BaseModel):

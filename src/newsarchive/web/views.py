@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from newsarchive.model import Article, Caption, RelatedLink, category_slug
 from newsarchive.store.base import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, Neighbours, SourceInfo
 from newsarchive.web.problems import WebError
+from newsarchive.web.quoting import EnrichmentView, Run, paragraph_runs, summary_runs
 
 SAFE_SCHEMES = frozenset({"http", "https"})
 MAX_PAGE = 1_000_000
@@ -163,6 +164,9 @@ class ArticleView:
     source: SourceInfo | None = None  # the input's provenance, as the store keeps it
     canonical_url: str | None = None  # the article's own URL, when it is safe to link
     captions: tuple[CaptionView, ...] = ()
+    enrichment: EnrichmentView | None = None  # who said what, once enriched
+    paragraphs: tuple[list[Run], ...] = ()  # the body as runs, quotes marked
+    summary: tuple[Run, ...] = ()  # the summary as runs, quotes marked
 
     @property
     def source_label(self) -> str:
@@ -192,8 +196,10 @@ def article_view(
     neighbours: Neighbours,
     category: str | None,
     source: SourceInfo | None = None,
+    enrichment: EnrichmentView | None = None,
 ) -> ArticleView:
     resolved = {title: aid for title, aid in resolved.items() if aid != article.id}
+    quotes = enrichment.quotes if enrichment else ()
     return ArticleView(
         article=article,
         related=related_views(article.related, resolved),
@@ -203,4 +209,7 @@ def article_view(
         source=source,
         canonical_url=safe_url(article.url),
         captions=caption_views(article.captions),
+        enrichment=enrichment,
+        paragraphs=tuple(paragraph_runs(article, quotes)),
+        summary=tuple(summary_runs(article, quotes)),
     )
