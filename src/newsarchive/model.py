@@ -430,3 +430,47 @@ def enrichment_from_dict(data: dict[str, Any]) -> Enrichment:
             for f in data.get("figures", ())
         ),
     )  # fmt: skip
+
+
+# -- stories, near-duplicates, predicted categories ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRef:
+    """The story an article belongs to: its id and label (its most central headline)."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class PredictedCategory:
+    """A category the archive's classifier gives an article its source gave none; always
+    marked predicted, with the classifier's confidence in [0, 1]."""
+
+    name: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Grouping:
+    """Where an article stands among the others: its story, the article it near-duplicates
+    (None for an original), and predicted categories (empty when the source gave some)."""
+
+    story: StoryRef | None = None
+    duplicate_of: str | None = None
+    predicted_categories: tuple[PredictedCategory, ...] = ()
+
+
+def grouping_to_dict(grouping: Grouping) -> dict[str, Any]:
+    """The JSON fields ``export`` and ``parse`` add: ``story``, ``duplicate_of``,
+    ``predicted_categories``."""
+    story = grouping.story
+    return {
+        "story": None if story is None else {"id": story.id, "label": story.label},
+        "duplicate_of": grouping.duplicate_of,
+        "predicted_categories": [
+            {"name": p.name, "confidence": p.confidence, "predicted": True}
+            for p in grouping.predicted_categories
+        ],
+    }
