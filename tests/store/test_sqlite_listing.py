@@ -108,8 +108,9 @@ def test_category_name_by_slug(store: Store) -> None:
 def test_v2_backfills_an_older_archive(db_path: Path) -> None:
     with SQLiteStore(db_path) as old:
         old.add_document(*build_document([*DATED, *UNDATED, OTHER]))
-    db = sqlite3.connect(db_path)  # take it back to v1: what v2 to v5 added goes
-    for table in ("enrichments", "article_entities", "quotes", "figures", "entities"):
+    db = sqlite3.connect(db_path)  # take it back to v1: what v2 to v6 added goes
+    v5 = ("enrichments", "article_entities", "quotes", "figures", "entities")
+    for table in (*v5, "groupings", "stories", "predicted_categories", "state"):
         db.execute(f"DROP TABLE {table}")
     for kind, name in db.execute(
         "SELECT type, name FROM sqlite_schema WHERE sql LIKE '%category_articles%'"

@@ -191,7 +191,8 @@ def stats(as_json: bool, db: Path | None) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice([f.value for f in ExportFormat]), required=True,
     help="jsonl: article_to_dict per line; csv: list fields as JSON arrays; parquet: typed."
-    " Enriched articles also carry entities, quotes and figures.",
+    " Enriched articles also carry entities, quotes and figures; every article its story,"
+    " duplicate_of and predicted_categories.",
 )  # fmt: skip
 @click.option("--category", help="Only articles in this category.")
 @click.option(
@@ -200,17 +201,18 @@ def stats(as_json: bool, db: Path | None) -> None:
 )  # fmt: skip
 @_db_option
 def export(fmt: str, category: str | None, output: Path | None, db: Path | None) -> None:
-    """Stream every current article (newest first) as JSON Lines, CSV or Parquet."""
+    """Stream every current article (newest first, near-duplicates too) as JSON Lines,
+    CSV or Parquet."""
     chosen = ExportFormat(fmt)
     if chosen is ExportFormat.PARQUET and output is None:
         raise click.UsageError("--format parquet needs --output FILE (it cannot go to stdout)")
     with open_store(_settings(db=db).db, readonly=True) as store:
         articles = store.iter_articles(category)
         if output is not None:
-            count = write_file(articles, output, chosen, store.enrichment)
+            count = write_file(articles, output, chosen, store.enrichment, store.grouping)
         else:
             writer = write_jsonl if chosen is ExportFormat.JSONL else write_csv
-            count = writer(articles, _stdout(), store.enrichment)
+            count = writer(articles, _stdout(), store.enrichment, store.grouping)
     if output is not None:
         click.echo(f"{count} articles written to {output}", err=True)
     if count == 0:

@@ -37,7 +37,14 @@ from newsarchive.ingest.crawl import (
     PageSkipped,
     PageUnchanged,
 )
-from newsarchive.model import Article, Document, Enrichment, article_to_dict, enrichment_to_dict
+from newsarchive.model import (
+    Article,
+    Document,
+    Enrichment,
+    article_to_dict,
+    enrichment_to_dict,
+    grouping_to_dict,
+)
 from newsarchive.pipeline import (
     DEFAULT_PAGE_SECONDS,
     Item,
@@ -103,6 +110,16 @@ def _read_options(settings: Settings, flags: dict[str, Any]) -> ReadOptions:
     help="Add entities, quotes (with speakers) and figures to each article (loads the"
     " language model).",
 )  # fmt: skip
+@click.option(
+    "--stories", "with_stories", is_flag=True,
+    help="Add story, duplicate_of and predicted_categories, computed over the articles"
+    " parsed (printed once all are read).",
+)  # fmt: skip
+@click.option(
+    "--categories-from", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None, metavar="DB",
+    help="With --stories: predict categories with this archive's model (categorize --train).",
+)  # fmt: skip
 @click.pass_context
 def parse(
     ctx: click.Context,
@@ -112,6 +129,8 @@ def parse(
     max_bytes: int | None,
     raw: bool,
     with_enrichment: bool,
+    with_stories: bool,
+    categories_from: Path | None,
     **web: Any,
 ) -> None:
     """Print the articles of INPUT... as JSON Lines.
@@ -124,6 +143,8 @@ def parse(
     out = _stdout()
     read = 0
     enrichments = _enrichments_of if with_enrichment else _none_of
+    kept: list[dict[str, Any]] = []
+    parsed: list[tuple[Article, Enrichment | None]] = []
     with Reader(options) as reader:
         for item in read_inputs(inputs, options, reader):
             if isinstance(item, InputError):
@@ -138,8 +159,19 @@ def parse(
                 data = article_to_dict(article, with_raw=raw)
                 if enrichment is not None:
                     data.update(enrichment_to_dict(enrichment))
+                if with_stories:  # stories need every article: printed at the end
+                    kept.append(data)
+                    parsed.append((article, enrichment))
+                    continue
                 out.write(json.dumps(data, ensure_ascii=False))
                 out.write("\n")
+    if with_stories:
+        from newsarchive.cli.stories import batch_groupings
+
+        for data, grouping in zip(kept, batch_groupings(parsed, categories_from), strict=True):
+            data.update(grouping_to_dict(grouping))
+            out.write(json.dumps(data, ensure_ascii=False))
+            out.write("\n")
     if read == 0:
         ctx.exit(1)
 

@@ -8,10 +8,11 @@ leaves the archive exactly as it was before that file.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from newsarchive.model import (
     Article,
@@ -25,6 +26,15 @@ from newsarchive.model import (
     make_article_id,
     url_key,
 )
+
+if TYPE_CHECKING:
+    from newsarchive.model import Grouping, PredictedCategory
+    from newsarchive.store.grouping import (
+        GroupingCounts,
+        StoryLike,
+        StoryList,
+        StoryPage,
+    )
 
 
 class Outcome(Enum):
@@ -70,6 +80,7 @@ class SearchQuery:
     sort: SortOrder = SortOrder.RELEVANCE
     limit: int = 20
     offset: int = 0
+    duplicates: bool = False  # True: near-duplicates too (hidden by default)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +134,7 @@ class ListingQuery:
     """A page of articles newest first (by ``published``, undated last, then newest added).
 
     ``category`` is a category name (None: every article); dates are ISO, inclusive.
+    Near-duplicates are left out unless ``duplicates`` (they are never deleted).
     """
 
     category: str | None = None
@@ -130,6 +142,7 @@ class ListingQuery:
     date_to: str | None = None
     limit: int = 20
     offset: int = 0
+    duplicates: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +158,7 @@ class ListedArticle:
     categories: tuple[str, ...]
     caption: Caption | None  # the first caption, with its credit
     teaser: bool = False  # only a teaser is archived (a feed entry, a listing item)
+    duplicate_of: str | None = None  # the id of the article it near-duplicates
 
     @property
     def headline(self) -> str:
@@ -429,6 +443,64 @@ class Store(ABC):
     @abstractmethod
     def entities(self, label: str | None = None, limit: int = 100) -> list[EntityCount]:
         """The most named entities (of ``label``: PERSON, ORG, GPE or LOC), by articles."""
+
+    # -- stories, near-duplicates, predicted categories ------------------------------
+
+    @abstractmethod
+    def grouping(self, article_id: str) -> Grouping:
+        """The article's story, the original it near-duplicates and its predicted
+        categories (an empty ``Grouping`` when it was never grouped)."""
+
+    @abstractmethod
+    def put_groupings(
+        self,
+        duplicates: Mapping[str, str | None],
+        stories: Sequence[StoryLike],
+        states: Mapping[str, bytes],
+        *,
+        rebuild: bool = False,
+    ) -> GroupingCounts:
+        """In one transaction: mark the articles of ``duplicates`` grouped (each with the
+        id of its original, or None), give every article of ``stories`` (the clusterer's
+        whole current list) its story, record stories that vanished as merged into the one
+        that now holds their articles, and store ``states``. A near-duplicate belongs to
+        its original's story. ``rebuild`` first forgets every grouping and story."""
+
+    @abstractmethod
+    def grouping_backlog(self) -> int:
+        """How many articles ``articles_needing_grouping`` would give."""
+
+    @abstractmethod
+    def articles_needing_grouping(self, *, every: bool = False) -> Iterator[Article]:
+        """Articles the dedup index and the clusterer have not seen (every article with
+        ``every``, for a rebuild), in ingest order, streamed (a new revision of a grouped
+        article keeps its grouping)."""
+
+    @abstractmethod
+    def story(self, story_id: str) -> StoryPage | None:
+        """A story and its articles, oldest first; a merged story's id gives the story
+        it was merged into (compare the ids to redirect); None when unknown."""
+
+    @abstractmethod
+    def stories(self, limit: int = 20, offset: int = 0) -> StoryList:
+        """Current stories, newest first (by their latest article's date)."""
+
+    @abstractmethod
+    def put_predictions(self, items: Iterable[tuple[str, Sequence[PredictedCategory]]]) -> int:
+        """Store each article's predicted categories (replacing earlier ones) in one
+        transaction; returns how many articles were written."""
+
+    @abstractmethod
+    def articles_without_categories(self) -> Iterator[Article]:
+        """Articles whose source gave no category, in ingest order, streamed."""
+
+    @abstractmethod
+    def state(self, name: str) -> bytes | None:
+        """A stored state (the dedup index, the clusterer, the category model)."""
+
+    @abstractmethod
+    def put_state(self, name: str, data: bytes) -> None:
+        """Store a state, replacing the previous one, in a transaction of its own."""
 
     def category_name(self, slug: str) -> str | None:
         """The category whose ``category_slug`` is ``slug`` (the most used, on a clash)."""

@@ -12,8 +12,11 @@
 
 With ``enrichment_of`` (the store's ``enrichment``), an enriched article also carries
 ``enrichment_version``, ``entities``, ``quotes`` and ``figures`` (``enrichment_to_dict``):
-JSON Lines as arrays of objects, CSV and Parquet as JSON text in the last four columns
-(empty / null when the article is not enriched).
+JSON Lines as arrays of objects, CSV and Parquet as JSON text in their columns
+(empty / null when the article is not enriched). With ``grouping_of`` (the store's
+``grouping``), every article carries ``story``, ``duplicate_of`` and
+``predicted_categories`` (``grouping_to_dict``); CSV and Parquet hold ``story`` and
+``predicted_categories`` as JSON text.
 
 A file output is written next to its target and renamed into place at the end, so an
 interrupted export never leaves a half-written file under the requested name.
@@ -33,7 +36,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from newsarchive.errors import ExportError
-from newsarchive.model import Article, Enrichment, article_to_dict, enrichment_to_dict
+from newsarchive.model import (
+    Article,
+    Enrichment,
+    Grouping,
+    article_to_dict,
+    enrichment_to_dict,
+    grouping_to_dict,
+)
 
 CSV_COLUMNS = (
     "id",
@@ -67,9 +77,16 @@ CSV_COLUMNS = (
     "entities",
     "quotes",
     "figures",
+    # stories (v6): the story (JSON {id, label}), the original it near-duplicates, and
+    # predicted categories (JSON), when ``newsarchive stories`` / ``categorize`` have run
+    "story",
+    "duplicate_of",
+    "predicted_categories",
 )
 ENRICHMENT_FIELDS = ("entities", "quotes", "figures")
+JSON_FIELDS = (*ENRICHMENT_FIELDS, "story", "predicted_categories")
 EnrichmentOf = Callable[[str], Enrichment | None]
+GroupingOf = Callable[[str], Grouping]
 _LIST_FIELDS = frozenset({"paragraphs", "captions", "related", "categories", "authors", "tags"})
 _SOURCE_FIELDS = (
     "path",
@@ -91,25 +108,37 @@ class ExportFormat(Enum):
     PARQUET = "parquet"
 
 
-def article_record(article: Article, enrichment_of: EnrichmentOf | None = None) -> dict[str, Any]:
-    """``article_to_dict``, with the article's enrichment when it has one."""
+def article_record(
+    article: Article,
+    enrichment_of: EnrichmentOf | None = None,
+    grouping_of: GroupingOf | None = None,
+) -> dict[str, Any]:
+    """``article_to_dict``, with the article's enrichment when it has one, and its
+    grouping when ``grouping_of`` is given."""
     data = article_to_dict(article)
     enrichment = enrichment_of(article.id) if enrichment_of is not None else None
     if enrichment is not None:
         data.update(enrichment_to_dict(enrichment))
+    if grouping_of is not None:
+        data.update(grouping_to_dict(grouping_of(article.id)))
     return data
 
 
 def iter_jsonl(
-    articles: Iterable[Article], enrichment_of: EnrichmentOf | None = None
+    articles: Iterable[Article],
+    enrichment_of: EnrichmentOf | None = None,
+    grouping_of: GroupingOf | None = None,
 ) -> Iterator[str]:
     """Each article's JSON Lines line, newline included (for streaming responses)."""
     for article in articles:
-        yield json.dumps(article_record(article, enrichment_of), ensure_ascii=False) + "\n"
+        record = article_record(article, enrichment_of, grouping_of)
+        yield json.dumps(record, ensure_ascii=False) + "\n"
 
 
 def iter_csv(
-    articles: Iterable[Article], enrichment_of: EnrichmentOf | None = None
+    articles: Iterable[Article],
+    enrichment_of: EnrichmentOf | None = None,
+    grouping_of: GroupingOf | None = None,
 ) -> Iterator[str]:
     """The CSV header line, then each article's row (for streaming responses)."""
     buffer = io.StringIO()
@@ -117,7 +146,8 @@ def iter_csv(
     writer.writeheader()
     yield _drained(buffer)
     for article in articles:
-        writer.writerow(_flat_row(article_record(article, enrichment_of), list_as_json=True))
+        record = article_record(article, enrichment_of, grouping_of)
+        writer.writerow(_flat_row(record, list_as_json=True))
         yield _drained(buffer)
 
 
@@ -129,20 +159,26 @@ def _drained(buffer: io.StringIO) -> str:
 
 
 def write_jsonl(
-    articles: Iterable[Article], out: TextIO, enrichment_of: EnrichmentOf | None = None
+    articles: Iterable[Article],
+    out: TextIO,
+    enrichment_of: EnrichmentOf | None = None,
+    grouping_of: GroupingOf | None = None,
 ) -> int:
     count = 0
-    for line in iter_jsonl(articles, enrichment_of):
+    for line in iter_jsonl(articles, enrichment_of, grouping_of):
         out.write(line)
         count += 1
     return count
 
 
 def write_csv(
-    articles: Iterable[Article], out: TextIO, enrichment_of: EnrichmentOf | None = None
+    articles: Iterable[Article],
+    out: TextIO,
+    enrichment_of: EnrichmentOf | None = None,
+    grouping_of: GroupingOf | None = None,
 ) -> int:
     count = -1  # the first line is the header
-    for line in iter_csv(articles, enrichment_of):
+    for line in iter_csv(articles, enrichment_of, grouping_of):
         out.write(line)
         count += 1
     return count
@@ -154,6 +190,7 @@ def write_parquet(
     *,
     batch_size: int = 1000,
     enrichment_of: EnrichmentOf | None = None,
+    grouping_of: GroupingOf | None = None,
 ) -> int:
     import pyarrow as pa  # imported here: only Parquet export pays its import time
     import pyarrow.parquet as pq
@@ -163,7 +200,7 @@ def write_parquet(
     with _replaced_on_success(path) as partial, pq.ParquetWriter(str(partial), schema) as writer:
         for rows in _batches(articles, batch_size):
             batch = [
-                _flat_row(article_record(article, enrichment_of), list_as_json=False)
+                _flat_row(article_record(article, enrichment_of, grouping_of), list_as_json=False)
                 for article in rows
             ]
             writer.write_table(pa.Table.from_pylist(batch, schema=schema))
@@ -176,17 +213,18 @@ def write_file(
     path: Path,
     fmt: ExportFormat,
     enrichment_of: EnrichmentOf | None = None,
+    grouping_of: GroupingOf | None = None,
 ) -> int:
     """Write ``articles`` to ``path`` in ``fmt``; the file appears only when complete."""
     if fmt is ExportFormat.PARQUET:
-        return write_parquet(articles, path, enrichment_of=enrichment_of)
+        return write_parquet(articles, path, enrichment_of=enrichment_of, grouping_of=grouping_of)
     with (
         _replaced_on_success(path) as partial,
         partial.open("w", encoding="utf-8", newline="") as out,
     ):
         if fmt is ExportFormat.JSONL:
-            return write_jsonl(articles, out, enrichment_of)
-        return write_csv(articles, out, enrichment_of)
+            return write_jsonl(articles, out, enrichment_of, grouping_of)
+        return write_csv(articles, out, enrichment_of, grouping_of)
 
 
 def _flat_row(data: dict[str, Any], *, list_as_json: bool) -> dict[str, Any]:
@@ -194,7 +232,7 @@ def _flat_row(data: dict[str, Any], *, list_as_json: bool) -> dict[str, Any]:
     row: dict[str, Any] = {key: data.get(key) for key in CSV_COLUMNS}
     for key in _SOURCE_FIELDS:
         row[f"source_{key}"] = source.get(key)
-    for key in ENRICHMENT_FIELDS:  # JSON text in CSV and Parquet alike; None when absent
+    for key in JSON_FIELDS:  # JSON text in CSV and Parquet alike; None when absent
         if row[key] is not None:
             row[key] = json.dumps(row[key], ensure_ascii=False)
     if list_as_json:

@@ -6,8 +6,9 @@ an article is kept as text (and indexed); older revisions are compressed JSON.
 
 This module writes; reading is in ``sqlite_reads``, listings in ``sqlite_listing``, search
 in ``sqlite_search``, inputs and fetch state in ``sqlite_sources``, enrichment (entities,
-quotes, figures) in ``sqlite_enrich`` and its archive-wide reads in ``sqlite_people``
-(mixins over the one connection).
+quotes, figures) in ``sqlite_enrich`` and its archive-wide reads in ``sqlite_people``,
+stories, near-duplicates and predicted categories in ``sqlite_stories`` (mixins over the
+one connection).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from newsarchive.store.sqlite_rows import (
     source_row,
 )
 from newsarchive.store.sqlite_sources import SQLiteSources
+from newsarchive.store.sqlite_stories import SQLiteStories
 
 SLICE = 250  # articles looked up and written per statement batch
 ARTICLE_COLUMNS = "title, summary, body, captions, published, extra"
@@ -81,7 +83,15 @@ class _Source:
     is_new: bool
 
 
-class SQLiteStore(SQLiteReads, SQLiteListing, SQLiteSources, SQLiteEnrichment, SQLitePeople, Store):
+class SQLiteStore(
+    SQLiteReads,
+    SQLiteListing,
+    SQLiteSources,
+    SQLiteEnrichment,
+    SQLitePeople,
+    SQLiteStories,
+    Store,
+):
     """An archive in one SQLite file (WAL mode), created and migrated on open."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:

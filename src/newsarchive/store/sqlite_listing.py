@@ -25,6 +25,7 @@ LEAD_CHARS = 600  # enough of the body for a listing's first paragraph
 TITLE_KEY_CHARS = 64  # the prefix indexed by articles_title_key / articles_summary_key
 _MAX_CACHED = 512
 _MAX_CANDIDATES = 50
+DUPLICATES = "SELECT article_num FROM groupings WHERE duplicate_of IS NOT NULL"
 T = TypeVar("T")
 
 
@@ -59,13 +60,16 @@ class SQLiteListing:
             category_id = found[0]
         scope = _scope(category_id)
         where, params = _date_filter(scope, query)
+        hiding = not query.duplicates and self._has_duplicates()
+        if hiding:
+            where += f" AND num NOT IN ({DUPLICATES})"
         limit, offset = max(query.limit, 0), max(query.offset, 0)
         page_where, page_params = where, params
         if category_id is not None and offset >= ANCHOR_EVERY:
-            key = (category_id, query.date_from, query.date_to)
+            key = (category_id, query.date_from, query.date_to, query.duplicates)
             anchor = self._anchor(key, where, params, offset // ANCHOR_EVERY)
             if anchor is None:  # past the end
-                return Listing((), self._total(query, scope, where, params))
+                return Listing((), self._total(query, scope, where, params, hiding))
             page_where = f"{where} AND (published, num) <= (?, ?)"
             page_params = (*params, *anchor)
             offset %= ANCHOR_EVERY
@@ -77,7 +81,7 @@ class SQLiteListing:
                 (*page_params, limit, offset),
             )
         ]
-        return Listing(self._listed(nums), self._total(query, scope, where, params))
+        return Listing(self._listed(nums), self._total(query, scope, where, params, hiding))
 
     def _anchor(
         self, key: tuple[object, ...], where: str, params: tuple[object, ...], index: int
@@ -105,6 +109,18 @@ class SQLiteListing:
             anchors[known] = (str(row[0]), int(row[1]))
         return anchors[index]
 
+    def _has_duplicates(self) -> bool:
+        """Whether any article is a near-duplicate (listings of an archive with none
+        walk their index exactly as before)."""
+        return self._cached(
+            ("has-duplicates",),
+            lambda: bool(
+                self._db.execute(
+                    "SELECT EXISTS (SELECT 1 FROM groupings WHERE duplicate_of IS NOT NULL)"
+                ).fetchone()[0]
+            ),
+        )
+
     def _category_row(self, name: str) -> tuple[int, int] | None:
         row = self._db.execute(
             "SELECT id, articles FROM categories WHERE name = ?", (name,)
@@ -112,13 +128,19 @@ class SQLiteListing:
         return None if row is None else (int(row[0]), int(row[1]))
 
     def _total(
-        self, query: ListingQuery, scope: _Scope, where: str, params: tuple[object, ...]
+        self,
+        query: ListingQuery,
+        scope: _Scope,
+        where: str,
+        params: tuple[object, ...],
+        hiding: bool = False,
     ) -> int:
-        if query.category is not None and query.date_from is None and query.date_to is None:
+        plain = query.date_from is None and query.date_to is None
+        if query.category is not None and plain and not hiding:
             found = self._category_row(query.category)
             return 0 if found is None else found[1]
         count = f"SELECT count(*) FROM {scope.table} WHERE {where}"
-        key = ("total", query.category, query.date_from, query.date_to)
+        key = ("total", query.category, query.date_from, query.date_to, hiding)
         return self._cached(key, lambda: int(self._db.execute(count, params).fetchone()[0]))
 
     def _cached(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
@@ -158,9 +180,12 @@ class SQLiteListing:
         return Neighbours(self._one(newer), self._one(older))
 
     def _step(self, category_id: int, published: str, num: int, op: str, order: str) -> int | None:
+        # near-duplicates are skipped, as in the listing
+        hidden = f" AND num NOT IN ({DUPLICATES})" if self._has_duplicates() else ""
         row = self._db.execute(
             "SELECT num FROM category_articles WHERE category_id = ?"
-            f" AND (published, num) {op} (?, ?) ORDER BY published {order}, num {order} LIMIT 1",
+            f" AND (published, num) {op} (?, ?){hidden}"
+            f" ORDER BY published {order}, num {order} LIMIT 1",
             (category_id, published, num),
         ).fetchone()
         return None if row is None else int(row[0])
@@ -202,7 +227,8 @@ class SQLiteListing:
             row[0]: row[1:]
             for row in self._db.execute(
                 f"SELECT num, id, title, summary, substr(body, 1, {LEAD_CHARS}), published,"
-                f" first_seen, json_extract(extra, '$.c[0]'), json_extract(extra, '$.t')"
+                f" first_seen, json_extract(extra, '$.c[0]'), json_extract(extra, '$.t'),"
+                " (SELECT g.duplicate_of FROM groupings g WHERE g.article_num = articles.num)"
                 f" FROM articles WHERE num IN ({marks})",
                 nums,
             )
@@ -237,10 +263,12 @@ def _date_filter(scope: _Scope, query: ListingQuery) -> tuple[str, tuple[object,
 
 
 def _listed_article(
-    row: tuple[str, str | None, str | None, str, str | None, str, str | None, int | None],
+    row: tuple[
+        str, str | None, str | None, str, str | None, str, str | None, int | None, str | None
+    ],
     categories: tuple[str, ...],
 ) -> ListedArticle:
-    article_id, title, summary, body, published, first_seen, caption_json, teaser = row
+    article_id, title, summary, body, published, first_seen, caption_json, teaser, dup = row
     caption = caption_from_cell(json.loads(caption_json)) if caption_json else None
     return ListedArticle(
         id=article_id,
@@ -252,4 +280,5 @@ def _listed_article(
         categories=categories,
         caption=caption,
         teaser=bool(teaser),
+        duplicate_of=dup,
     )

@@ -206,7 +206,47 @@ CREATE TABLE figures (
 CREATE INDEX figures_claimer ON figures(claimed_by_id, article_num);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5)
+# v6, stories: each grouped article's story and the article it near-duplicates (a row here
+# means the dedup index and the clusterer have seen it), the stories with their label, key
+# entities, dates and size (a story merged into another keeps its row, pointing at it),
+# categories predicted for articles whose source gave none (apart from the source's), and
+# the serialised state of the dedup index, the clusterer and the category model.
+V6 = """
+CREATE TABLE groupings (
+    article_num  INTEGER PRIMARY KEY REFERENCES articles(num),
+    story_id     TEXT,                -- NULL: in no story
+    duplicate_of TEXT,                -- the id of the original; NULL for an original
+    grouped_at   TEXT NOT NULL
+);
+CREATE INDEX groupings_story ON groupings(story_id, article_num);
+CREATE INDEX groupings_duplicates ON groupings(article_num) WHERE duplicate_of IS NOT NULL;
+CREATE TABLE stories (
+    id           TEXT PRIMARY KEY,
+    label        TEXT NOT NULL,
+    key_entities TEXT NOT NULL,       -- JSON array of names
+    first        TEXT,                -- earliest publication date of its articles
+    last         TEXT,                -- latest
+    articles     INTEGER NOT NULL,
+    merged_into  TEXT,                -- the story it was merged into; NULL while current
+    updated_at   TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX stories_newest ON stories(coalesce(last, ''), id) WHERE merged_into IS NULL;
+CREATE TABLE predicted_categories (
+    article_num INTEGER NOT NULL REFERENCES articles(num),
+    position    INTEGER NOT NULL,
+    name        TEXT NOT NULL,
+    confidence  REAL NOT NULL,
+    PRIMARY KEY (article_num, position)
+) WITHOUT ROWID;
+CREATE TABLE state (
+    name       TEXT PRIMARY KEY,
+    data       BLOB NOT NULL,
+    version    INTEGER NOT NULL,      -- 1 on the first put, one more on each later one
+    updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6)
 LATEST = len(MIGRATIONS)
 
 

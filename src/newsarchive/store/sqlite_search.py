@@ -121,6 +121,10 @@ def _plan(db: sqlite3.Connection, query: SearchQuery, expression: str) -> _Plan 
             " ON c.id = ac.category_id WHERE ac.article_num = f.rowid AND c.name = ?)"
         )
         params.append(query.category)
+    if not query.duplicates:  # near-duplicates are hidden (never deleted)
+        where.append(
+            "f.rowid NOT IN (SELECT article_num FROM groupings WHERE duplicate_of IS NOT NULL)"
+        )
     return _Plan(" AND ".join(where), tuple(params))
 
 

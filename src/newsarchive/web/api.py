@@ -48,6 +48,9 @@ Sort = Annotated[Literal["relevance", "newest"], Query()]
 Format = Annotated[Literal["jsonl", "csv"], Query(description="JSON Lines or CSV")]
 Text = Annotated[str, Query(min_length=1, max_length=1000, description="full-text query")]
 Slug = Annotated[str | None, Query(description="a category slug, as in /category/{slug}")]
+Duplicates = Annotated[
+    bool, Query(description="include near-duplicates (hidden by default, never deleted)")
+]
 
 
 @router.get("/home", response_model=HomeOut, summary="The home page: counts, categories, latest")
@@ -79,16 +82,24 @@ def category(
     limit: Limit = None,
     date_from: From = None,
     date_to: To = None,
+    duplicates: Duplicates = False,
 ) -> CategoryPageOut:
     when = reads.dates(date_from, date_to)
-    data = reads.category_page(store, slug, page, limit or settings.page_size, when)
+    size = limit or settings.page_size
+    data = reads.category_page(store, slug, page, size, when, duplicates)
     path = f"/api/categories/{slug}"
     return CategoryPageOut(
         category=bodies.category_out(CategoryCount(data.name, data.count)),
         date_from=when.date_from,
         date_to=when.date_to,
         articles=[bodies.listed_out(i) for i in data.items],
-        page=bodies.page_out(data.pager, path, from_=when.date_from, to=when.date_to),
+        page=bodies.page_out(
+            data.pager,
+            path,
+            from_=when.date_from,
+            to=when.date_to,
+            duplicates="true" if duplicates else None,
+        ),
         feed=f"/category/{slug}/feed.atom",
     )
 
@@ -102,18 +113,24 @@ def articles(
     category: Slug = None,
     date_from: From = None,
     date_to: To = None,
+    duplicates: Duplicates = False,
 ) -> ArticlesOut:
     when = reads.dates(date_from, date_to)
     name = reads.category_name(store, category) if category else None
     size = limit or settings.page_size
     listing = store.list_articles(
-        ListingQuery(name, when.date_from, when.date_to, size, (page - 1) * size)
+        ListingQuery(name, when.date_from, when.date_to, size, (page - 1) * size, duplicates)
     )
     pager = Pager(page, size, listing.total)
     return ArticlesOut(
         articles=[bodies.listed_out(i) for i in listing.items],
         page=bodies.page_out(
-            pager, "/api/articles", category=category, from_=when.date_from, to=when.date_to
+            pager,
+            "/api/articles",
+            category=category,
+            from_=when.date_from,
+            to=when.date_to,
+            duplicates="true" if duplicates else None,
         ),
     )
 
@@ -207,7 +224,7 @@ def _streamed(
 
     def stream() -> Iterator[str]:
         with pool.borrow() as store:  # enriched articles carry who said what
-            yield from lines(produce(store), store.enrichment)
+            yield from lines(produce(store), store.enrichment, store.grouping)
 
     filename = "".join(c if c.isalnum() or c in "-_" else "-" for c in name) or "export"
     return StreamingResponse(

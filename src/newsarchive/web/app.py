@@ -26,11 +26,12 @@ from newsarchive.errors import NotFoundError, QueryError, StoreError
 from newsarchive.model import category_slug
 from newsarchive.settings import Settings
 from newsarchive.store import open_store
-from newsarchive.web import api, pages, people_api, people_pages, upload
+from newsarchive.web import api, pages, people_api, people_pages, story_pages, upload
 from newsarchive.web.pool import StorePool
 from newsarchive.web.problems import WebError, code_for
 from newsarchive.web.quoting import entity_path, speaker_path
 from newsarchive.web.security import SecurityHeaders
+from newsarchive.web.story_views import story_path
 from newsarchive.web.views import (
     article_path,
     category_path,
@@ -67,8 +68,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)
     app.include_router(people_pages.router)
+    app.include_router(story_pages.router)
     app.include_router(api.router)
     app.include_router(people_api.router)
+    app.include_router(story_pages.api)
     if settings.ingest_token:
         app.include_router(upload.router)
     else:
@@ -113,6 +116,7 @@ def _templates() -> Jinja2Templates:
         speaker_path=speaker_path,
         entity_path=entity_path,
         with_query=with_query,
+        story_path=story_path,
     )
     return Jinja2Templates(env=env)
 

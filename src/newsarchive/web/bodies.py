@@ -14,11 +14,14 @@ from newsarchive.web.schemas import (
     ListedOut,
     NeighbourOut,
     PageOut,
+    PredictedCategoryOut,
     RelatedOut,
     SegmentOut,
     SourceOut,
     StatsOut,
+    StoryRefOut,
 )
+from newsarchive.web.story_views import story_path
 from newsarchive.web.views import (
     ArticleView,
     Pager,
@@ -55,6 +58,7 @@ def listed_out(item: ListedArticle) -> ListedOut:
         caption=caption_out(item.caption) if item.caption else None,
         teaser=item.teaser,
         url=article_path(item.id),
+        duplicate_of=item.duplicate_of,
     )
 
 
@@ -137,7 +141,23 @@ def article_out(view: ArticleView, *, with_raw: bool) -> ArticleOut:
         url=article_path(article.id),
         raw_url=article_path(article.id) + "/raw",
         raw=article.raw if with_raw else None,
-    ).model_copy(update=enrichment_fields(view.enrichment))
+    ).model_copy(update={**enrichment_fields(view.enrichment), **grouping_fields(view)})
+
+
+def grouping_fields(view: ArticleView) -> dict[str, object]:
+    grouping = view.grouping
+    story = grouping.story
+    return {
+        "story": None
+        if story is None
+        else StoryRefOut(id=story.id, label=story.label, url=story_path(story.id)),
+        "duplicate_of": grouping.duplicate_of,
+        "predicted_categories": [
+            PredictedCategoryOut(name=p.name, confidence=min(max(p.confidence, 0.0), 1.0))
+            for p in grouping.predicted_categories
+        ],
+        "same_story": [listed_out(a) for a in view.same_story],
+    }
 
 
 def hit_out(hit: SearchHit) -> HitOut:

@@ -58,13 +58,17 @@ def category(
     page: Page = 1,
     date_from: From = None,
     date_to: To = None,
+    duplicates: Annotated[bool, Query()] = False,
 ) -> HTMLResponse:
     when = reads.dates(date_from, date_to)
-    data = reads.category_page(store, slug, page, settings.page_size, when)
+    data = reads.category_page(store, slug, page, settings.page_size, when, duplicates)
     path = f"/category/{slug}"
+    shown = "true" if duplicates else None
 
     def page_url(number: int) -> str:
-        return with_query(path, from_=when.date_from, to=when.date_to, page=number)
+        return with_query(
+            path, from_=when.date_from, to=when.date_to, duplicates=shown, page=number
+        )
 
     return render(
         request,
@@ -72,9 +76,17 @@ def category(
         data=data,
         page_url=page_url,
         json_url=with_query(
-            f"/api/categories/{slug}", from_=when.date_from, to=when.date_to, page=page
+            f"/api/categories/{slug}",
+            from_=when.date_from,
+            to=when.date_to,
+            duplicates=shown,
+            page=page,
         ),
         feed_url=f"{path}/feed.atom",
+        duplicates=duplicates,
+        toggle_url=with_query(
+            path, from_=when.date_from, to=when.date_to, duplicates=None if shown else "true"
+        ),
     )
 
 

@@ -24,6 +24,7 @@ from newsarchive.store.base import (
 )
 from newsarchive.web.problems import WebError, not_found
 from newsarchive.web.quoting import enrichment_view, names_of
+from newsarchive.web.story_views import same_story
 from newsarchive.web.views import ArticleView, Pager, article_view, parse_day
 
 LATEST_ON_HOME = 10
@@ -72,10 +73,14 @@ class CategoryPage:
     pager: Pager
 
 
-def category_page(store: Store, slug: str, page: int, size: int, when: Dates) -> CategoryPage:
+def category_page(
+    store: Store, slug: str, page: int, size: int, when: Dates, duplicates: bool = False
+) -> CategoryPage:
     name = category_name(store, slug)
     listing = store.list_articles(
-        ListingQuery(name, when.date_from, when.date_to, limit=size, offset=(page - 1) * size)
+        ListingQuery(
+            name, when.date_from, when.date_to, size, (page - 1) * size, duplicates=duplicates
+        )
     )
     count = next((c.count for c in store.categories() if c.name == name), listing.total)
     return CategoryPage(name, slug, count, when, listing.items, Pager(page, size, listing.total))
@@ -93,7 +98,13 @@ def article_page(store: Store, article_id: str, category: str | None) -> Article
     view = None
     if enrichment is not None:
         view = enrichment_view(enrichment, store.canonical_entities(names_of(enrichment)))
-    return article_view(article, resolved, neighbours, chosen, source, view)
+    grouping = store.grouping(article.id)
+    story_id = grouping.story.id if grouping.story else None
+    return replace(
+        article_view(article, resolved, neighbours, chosen, source, view),
+        grouping=grouping,
+        same_story=same_story(store, story_id, article.id),
+    )
 
 
 def _neighbour_category(store: Store, article: Article, slug: str | None) -> str | None:

@@ -68,6 +68,9 @@ class ListedOut(BaseModel):
     caption: CaptionOut | None
     teaser: bool = Field(default=False, description="only a teaser of it is archived")
     url: str
+    duplicate_of: str | None = Field(
+        default=None, description="the id of the earlier article it near-duplicates"
+    )
 
 
 class NeighbourOut(BaseModel):
@@ -181,6 +184,47 @@ class SpeakerChartOut(BaseModel):
     speakers: list[SpeakerSeriesOut] = Field(description="most quoted first")
 
 
+class StoryRefOut(BaseModel):
+    id: str
+    label: str = Field(description="the story's most central headline")
+    url: str = Field(description="the story's page")
+
+
+class PredictedCategoryOut(BaseModel):
+    """A category the archive's classifier gives an article its source gave none."""
+
+    name: str
+    confidence: float = Field(ge=0, le=1)
+    predicted: Literal[True] = Field(default=True, description="always true: not the source's")
+
+
+class StoryOut(BaseModel):
+    id: str
+    label: str
+    key_entities: list[str]
+    first: str | None = Field(description="its earliest article's publication date")
+    last: str | None = Field(description="its latest")
+    articles: int = Field(description="articles in it, near-duplicates too")
+    url: str
+
+
+class DayCountOut(BaseModel):
+    bucket: str = Field(examples=["2026-01-02"], description="a day, or a month (YYYY-MM)")
+    articles: int
+
+
+class StoryPageOut(BaseModel):
+    story: StoryOut
+    articles: list[ListedOut] = Field(description="oldest first, undated last")
+    bucket: Literal["day", "month"]
+    timeline: list[DayCountOut] = Field(description="articles per day (month for long ones)")
+
+
+class StoriesOut(BaseModel):
+    stories: list[StoryOut] = Field(description="newest first")
+    page: PageOut
+
+
 class ArticleOut(BaseModel):
     id: str
     title: str | None
@@ -213,6 +257,14 @@ class ArticleOut(BaseModel):
     entities: list[ArticleEntityOut] = Field(default_factory=list)
     quotes: list[QuoteOut] = Field(default_factory=list)
     figures: list[FigureOut] = Field(default_factory=list)
+    story: StoryRefOut | None = Field(default=None, description="null until grouped")
+    duplicate_of: str | None = Field(
+        default=None, description="the id of the earlier article it near-duplicates"
+    )
+    predicted_categories: list[PredictedCategoryOut] = Field(default_factory=list)
+    same_story: list[ListedOut] = Field(
+        default_factory=list, description="a few other articles of its story, oldest first"
+    )
 
 
 class PageOut(BaseModel):

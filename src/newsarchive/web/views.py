@@ -13,13 +13,20 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote, urlencode, urlsplit
 
-from newsarchive.model import Article, Caption, RelatedLink, category_slug
-from newsarchive.store.base import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, Neighbours, SourceInfo
+from newsarchive.model import Article, Caption, Grouping, RelatedLink, category_slug
+from newsarchive.store.base import (
+    HIGHLIGHT_CLOSE,
+    HIGHLIGHT_OPEN,
+    ListedArticle,
+    Neighbours,
+    SourceInfo,
+)
 from newsarchive.web.problems import WebError
 from newsarchive.web.quoting import EnrichmentView, Run, paragraph_runs, summary_runs
 
 SAFE_SCHEMES = frozenset({"http", "https"})
 MAX_PAGE = 1_000_000
+NOT_GROUPED = Grouping()
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")  # "en", "pt-BR"
 
 
@@ -167,6 +174,8 @@ class ArticleView:
     enrichment: EnrichmentView | None = None  # who said what, once enriched
     paragraphs: tuple[list[Run], ...] = ()  # the body as runs, quotes marked
     summary: tuple[Run, ...] = ()  # the summary as runs, quotes marked
+    grouping: Grouping = NOT_GROUPED  # its story, its original, predicted categories
+    same_story: tuple[ListedArticle, ...] = ()  # other articles of its story
 
     @property
     def source_label(self) -> str:

@@ -1,0 +1,315 @@
+"""Stories, near-duplicates and predicted categories in the SQLite store.
+
+A ``groupings`` row means the dedup index and the clusterer have seen the article: it
+holds the article's story and the id of the original it near-duplicates. A new revision
+of the article keeps its row (the grouping is recomputed only by a rebuild). A story the
+clusterer no longer reports (it was merged) keeps its row, with ``merged_into`` pointing
+at the story that now holds most of its articles, so its old address still leads there.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from newsarchive.errors import StoreError
+from newsarchive.model import Article, Grouping, PredictedCategory, StoryRef
+from newsarchive.store.base import ListedArticle
+from newsarchive.store.grouping import (
+    GroupingCounts,
+    StoredStory,
+    StoryLike,
+    StoryList,
+    StoryPage,
+)
+
+_PAGE = 200
+_MAX_STORY_ARTICLES = 1_000  # a story page lists at most this many
+_STORY_COLUMNS = "id, label, key_entities, first, last, articles, merged_into"
+
+
+class SQLiteStories:
+    """The stories half of ``SQLiteStore`` (a mixin over its connection)."""
+
+    _db: sqlite3.Connection
+    _readonly: bool
+    path: Path
+    _transaction: Callable[[], AbstractContextManager[None]]
+    _load: Callable[[int], tuple[Article, bool, str, int]]
+    _listed: Callable[[list[int]], tuple[ListedArticle, ...]]
+
+    # -- writing ---------------------------------------------------------------
+
+    def put_groupings(
+        self,
+        duplicates: Mapping[str, str | None],
+        stories: Sequence[StoryLike],
+        states: Mapping[str, bytes],
+        *,
+        rebuild: bool = False,
+    ) -> GroupingCounts:
+        self._writable()
+        now = _now()
+        with self._transaction():
+            if rebuild:
+                self._db.execute("DELETE FROM groupings")
+                self._db.execute("DELETE FROM stories")
+            known = {r[0] for r in self._db.execute("SELECT id FROM stories")}
+            nums = self._nums(list(duplicates) + [a for s in stories for a in s.article_ids])
+            self._db.executemany(
+                "INSERT INTO groupings (article_num, story_id, duplicate_of, grouped_at)"
+                " VALUES (?, NULL, ?, ?) ON CONFLICT (article_num) DO UPDATE"
+                " SET duplicate_of = excluded.duplicate_of, grouped_at = excluded.grouped_at",
+                [(nums[a], d, now) for a, d in duplicates.items() if a in nums],
+            )
+            self._assign(stories, nums, now)
+            for name, data in states.items():
+                self._put_state(name, data, now)
+        current = {s.id for s in stories}
+        return GroupingCounts(
+            grouped=sum(1 for a in duplicates if a in nums),
+            duplicates=sum(1 for a, d in duplicates.items() if a in nums and d is not None),
+            stories=len(current),
+            new_stories=len(current - known),
+        )
+
+    def _writable(self) -> None:
+        if self._readonly:
+            raise StoreError(f"{self.path} was opened read-only; open it writable to group")
+
+    def _nums(self, ids: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                (str(aid), int(num))
+                for aid, num in self._db.execute(
+                    f"SELECT id, num FROM articles WHERE id IN ({marks})", chunk
+                )
+            )
+        return found
+
+    def _assign(self, stories: Sequence[StoryLike], nums: dict[str, int], now: str) -> None:
+        """Every article of ``stories`` gets its story; vanished stories are merged into
+        the one holding most of their articles; duplicates follow their originals."""
+        previous = {
+            int(num): str(sid)
+            for num, sid in self._db.execute(
+                "SELECT article_num, story_id FROM groupings WHERE story_id IS NOT NULL"
+                " AND duplicate_of IS NULL"
+            )
+        }
+        wanted = {nums[a]: s.id for s in stories for a in s.article_ids if a in nums}
+        self._db.executemany(
+            "UPDATE groupings SET story_id = ? WHERE article_num = ?",
+            [(sid, num) for num, sid in wanted.items() if previous.get(num) != sid],
+        )
+        self._db.execute(
+            "UPDATE groupings SET story_id = (SELECT o.story_id FROM articles a"
+            " JOIN groupings o ON o.article_num = a.num WHERE a.id = groupings.duplicate_of)"
+            " WHERE duplicate_of IS NOT NULL"
+        )
+        self._merge_vanished(stories, previous, wanted, now)
+        self._db.executemany(
+            f"INSERT INTO stories ({_STORY_COLUMNS}, updated_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)"
+            " ON CONFLICT (id) DO UPDATE SET label = excluded.label,"
+            " key_entities = excluded.key_entities, first = excluded.first,"
+            " last = excluded.last, articles = excluded.articles, merged_into = NULL,"
+            " updated_at = excluded.updated_at",
+            [
+                (s.id, s.label, json.dumps(list(s.key_entities), ensure_ascii=False), s.first,
+                 s.last, 0, now)
+                for s in stories
+            ],
+        )  # fmt: skip
+        self._db.execute(
+            "UPDATE stories SET articles = (SELECT count(*) FROM groupings g"
+            " WHERE g.story_id = stories.id) WHERE merged_into IS NULL"
+        )
+
+    def _merge_vanished(
+        self,
+        stories: Sequence[StoryLike],
+        previous: dict[int, str],
+        wanted: dict[int, str],
+        now: str,
+    ) -> None:
+        current = {s.id for s in stories}
+        into: dict[str, Counter[str]] = {}
+        for num, old in previous.items():
+            if old not in current and num in wanted:
+                into.setdefault(old, Counter())[wanted[num]] += 1
+        vanished = [
+            str(sid)
+            for (sid,) in self._db.execute("SELECT id FROM stories WHERE merged_into IS NULL")
+            if sid not in current
+        ]
+        for sid in vanished:
+            target = into[sid].most_common(1)[0][0] if sid in into else None
+            if target is None:
+                self._db.execute("DELETE FROM stories WHERE id = ?", (sid,))
+            else:
+                self._db.execute(
+                    "UPDATE stories SET merged_into = ?, articles = 0, updated_at = ? WHERE id = ?",
+                    (target, now, sid),
+                )
+        # chains: a story merged into one that has itself been merged since
+        self._db.execute(
+            "UPDATE stories SET merged_into = (SELECT t.merged_into FROM stories t"
+            " WHERE t.id = stories.merged_into) WHERE merged_into IN"
+            " (SELECT id FROM stories WHERE merged_into IS NOT NULL)"
+        )
+
+    def put_predictions(self, items: Iterable[tuple[str, Sequence[PredictedCategory]]]) -> int:
+        self._writable()
+        written = 0
+        with self._transaction():
+            for article_id, predicted in items:
+                found = self._db.execute(
+                    "SELECT num FROM articles WHERE id = ?", (article_id,)
+                ).fetchone()
+                if found is None:
+                    continue
+                self._db.execute(
+                    "DELETE FROM predicted_categories WHERE article_num = ?", (found[0],)
+                )
+                self._db.executemany(
+                    "INSERT INTO predicted_categories VALUES (?, ?, ?, ?)",
+                    [(found[0], n, p.name, p.confidence) for n, p in enumerate(predicted)],
+                )
+                written += 1
+        return written
+
+    def put_state(self, name: str, data: bytes) -> None:
+        self._writable()
+        with self._transaction():
+            self._put_state(name, data, _now())
+
+    def _put_state(self, name: str, data: bytes, now: str) -> None:
+        self._db.execute(
+            "INSERT INTO state (name, data, version, updated_at) VALUES (?, ?, 1, ?)"
+            " ON CONFLICT (name) DO UPDATE SET data = excluded.data,"
+            " version = state.version + 1, updated_at = excluded.updated_at",
+            (name, data, now),
+        )
+
+    # -- reading ---------------------------------------------------------------
+
+    def state(self, name: str) -> bytes | None:
+        row = self._db.execute("SELECT data FROM state WHERE name = ?", (name,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def grouping(self, article_id: str) -> Grouping:
+        row = self._db.execute(
+            "SELECT a.num, g.story_id, g.duplicate_of, s.label FROM articles a"
+            " LEFT JOIN groupings g ON g.article_num = a.num"
+            " LEFT JOIN stories s ON s.id = g.story_id WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return Grouping()
+        num, story_id, duplicate_of, label = row
+        predicted = tuple(
+            PredictedCategory(str(name), float(confidence))
+            for name, confidence in self._db.execute(
+                "SELECT name, confidence FROM predicted_categories WHERE article_num = ?"
+                " ORDER BY position",
+                (num,),
+            )
+        )
+        story = StoryRef(story_id, label or "") if story_id is not None else None
+        return Grouping(story, duplicate_of, predicted)
+
+    def grouping_backlog(self) -> int:
+        return int(
+            self._db.execute(
+                "SELECT count(*) FROM articles WHERE num NOT IN (SELECT article_num FROM groupings)"
+            ).fetchone()[0]
+        )
+
+    def articles_needing_grouping(self, *, every: bool = False) -> Iterator[Article]:
+        if every:
+            return self._keyset("1")
+        return self._keyset("NOT EXISTS (SELECT 1 FROM groupings g WHERE g.article_num = a.num)")
+
+    def articles_without_categories(self) -> Iterator[Article]:
+        return self._keyset(
+            "NOT EXISTS (SELECT 1 FROM article_categories ac WHERE ac.article_num = a.num)"
+        )
+
+    def _keyset(self, condition: str) -> Iterator[Article]:
+        """Articles matching ``condition`` in ingest order, a page at a time (nothing is
+        held open between pages, so writes in between are fine)."""
+        last = 0
+        while True:
+            page = [
+                int(num)
+                for (num,) in self._db.execute(
+                    f"SELECT a.num FROM articles a WHERE a.num > ? AND {condition}"
+                    " ORDER BY a.num LIMIT ?",
+                    (last, _PAGE),
+                ).fetchall()
+            ]
+            for num in page:
+                yield self._load(num)[0]
+            if len(page) < _PAGE:
+                return
+            last = page[-1]
+
+    def story(self, story_id: str) -> StoryPage | None:
+        found = self._story_row(story_id)
+        if found is not None and found.merged_into is not None:
+            found = self._story_row(found.merged_into)
+        if found is None:
+            return None
+        nums = [
+            int(num)
+            for (num,) in self._db.execute(
+                "SELECT g.article_num FROM groupings g JOIN articles a ON a.num = g.article_num"
+                " WHERE g.story_id = ? ORDER BY a.published IS NULL, a.published, a.num LIMIT ?",
+                (found.id, _MAX_STORY_ARTICLES),
+            )
+        ]
+        return StoryPage(found, self._listed(nums))
+
+    def _story_row(self, story_id: str) -> StoredStory | None:
+        row = self._db.execute(
+            f"SELECT {_STORY_COLUMNS} FROM stories WHERE id = ?", (story_id,)
+        ).fetchone()
+        return None if row is None else _stored_story(row)
+
+    def stories(self, limit: int = 20, offset: int = 0) -> StoryList:
+        rows = self._db.execute(
+            f"SELECT {_STORY_COLUMNS} FROM stories INDEXED BY stories_newest"
+            " WHERE merged_into IS NULL ORDER BY coalesce(last, '') DESC, id DESC"
+            " LIMIT ? OFFSET ?",
+            (max(limit, 0), max(offset, 0)),
+        ).fetchall()
+        total = self._db.execute(
+            "SELECT count(*) FROM stories WHERE merged_into IS NULL"
+        ).fetchone()[0]
+        return StoryList(tuple(_stored_story(r) for r in rows), int(total))
+
+
+def _stored_story(row: tuple[object, ...]) -> StoredStory:
+    sid, label, entities, first, last, articles, merged_into = row
+    return StoredStory(
+        id=str(sid),
+        label=str(label),
+        key_entities=tuple(json.loads(str(entities))),
+        first=None if first is None else str(first),
+        last=None if last is None else str(last),
+        articles=int(str(articles)),
+        merged_into=None if merged_into is None else str(merged_into),
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,146 @@
+"""Stories on the web: story pages with a timeline chart, the stories index, "same story"
+links and duplicate badges on article pages, predicted categories marked as predicted,
+near-duplicates hidden from listings unless asked, and the JSON twins. Archived text
+(a story's label included) is always escaped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from newsarchive.model import PredictedCategory
+from newsarchive.settings import Settings
+from newsarchive.store.grouping import StoryRecord
+from newsarchive.store.sqlite import SQLiteStore
+from newsarchive.web import create_app
+from tests.web.archive import ECONOMY, LINKED, build_archive
+
+EVIL = '<script>alert("story")</script>'
+GRAIN = [d.id for d in ECONOMY[:4]]  # 2024-01-01 .. 04
+COPY = ECONOMY[4].id  # 2024-01-05, linked as a near-duplicate of GRAIN[1]
+GRAIN_STORY = StoryRecord(
+    "grain-1", f"Grain exports {EVIL}", ("Novorossiysk", EVIL), tuple(GRAIN),
+    "2024-01-01", "2024-01-04",
+)  # fmt: skip
+MARKETS = StoryRecord("markets-1", "Markets rally", (), (LINKED.id,), "2024-02-02", "2024-02-02")
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    path = build_archive(tmp_path / "archive.db")
+    with SQLiteStore(path) as store:
+        others = {d.id: None for d in ECONOMY[5:]}
+        store.put_groupings(
+            {**dict.fromkeys(GRAIN), COPY: GRAIN[1], LINKED.id: None, **others},
+            [GRAIN_STORY, MARKETS],
+            {},
+        )
+        store.put_predictions([(LINKED.id, [PredictedCategory("Finance", 0.91)])])
+    return path
+
+
+@pytest.fixture
+def web(archive: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(db=archive, page_size=30))) as opened:
+        yield opened
+
+
+def article_links(html: str) -> list[str]:
+    return re.findall(r'<a href="/article/([0-9a-f]+)">', html)
+
+
+def test_story_page_has_a_timeline_chart_and_table(web: TestClient) -> None:
+    page = web.get("/story/grain-1")
+    assert page.status_code == 200
+    html = page.text
+    assert "A story of 5 articles" in html
+    assert article_links(html)[:3] == [GRAIN[0], GRAIN[1], GRAIN[2]]  # oldest first
+    assert html.count('<rect class="bar"') == 5  # one a day, 01-01 to 01-05
+    assert "<title>2024-01-02: 1 article</title>" in html
+    assert "<td>2024-01-05</td><td>1</td>" in html  # the table fallback
+    assert 'near-duplicate</span> of <a href="/article/' + GRAIN[1] in html
+    assert "Novorossiysk" in html
+
+
+def test_stories_index_is_newest_first(web: TestClient) -> None:
+    html = web.get("/stories").text
+    assert html.index('href="/story/markets-1"') < html.index('href="/story/grain-1"')
+    assert "2 stories" in html
+    assert '<a href="/stories">Stories</a>' in html
+
+
+def test_a_label_with_a_script_stays_inert(web: TestClient) -> None:
+    for path in ("/story/grain-1", "/stories", f"/article/{GRAIN[0]}"):
+        html = web.get(path).text
+        assert "<script>" not in html, path
+        assert "&lt;script&gt;" in html, path
+    api = web.get("/api/stories/grain-1").json()
+    assert api["story"]["label"] == f"Grain exports {EVIL}"  # JSON keeps it as data
+
+
+def test_article_page_links_its_story_and_marks_a_duplicate(web: TestClient) -> None:
+    html = web.get(f"/article/{GRAIN[0]}").text
+    assert 'Story: <a href="/story/grain-1">' in html
+    assert "Same story" in html
+    assert set(article_links(html.split("Same story", 1)[1])) >= {GRAIN[1], COPY}
+    copy = web.get(f"/article/{COPY}").text
+    assert "Near-duplicate" in copy
+    assert f'<a href="/article/{GRAIN[1]}">read the original</a>' in copy
+
+
+def test_predicted_categories_are_marked_with_their_confidence(web: TestClient) -> None:
+    html = web.get(f"/article/{LINKED.id}").text
+    assert "Predicted categories" in html and "the source gave none" in html
+    assert 'Finance <span class="confidence">91%</span>' in html
+    body = web.get(f"/api/articles/{LINKED.id}").json()
+    assert body["predicted_categories"] == [
+        {"name": "Finance", "confidence": 0.91, "predicted": True}
+    ]
+    assert body["categories"] == ["Economy", "Markets"]  # the source's, untouched
+
+
+def test_duplicates_are_hidden_from_listings_unless_asked(web: TestClient) -> None:
+    hidden = web.get("/category/economy").text
+    assert COPY not in article_links(hidden)
+    assert "Show near-duplicates" in hidden
+    shown = web.get("/category/economy?duplicates=true").text
+    assert COPY in article_links(shown) and "near-duplicate</span>" in shown
+    api = web.get("/api/articles", params={"category": "economy"}).json()
+    assert COPY not in [a["id"] for a in api["articles"]]
+    every = web.get("/api/articles", params={"category": "economy", "duplicates": "true"}).json()
+    dup = next(a for a in every["articles"] if a["id"] == COPY)
+    assert dup["duplicate_of"] == GRAIN[1]
+    assert every["page"]["total"] == api["page"]["total"] + 1
+    feed = web.get("/category/economy/feed.atom").text
+    assert COPY not in feed
+
+
+def test_story_api_and_grouping_in_the_article_api(web: TestClient) -> None:
+    listed = web.get("/api/stories").json()
+    assert [s["id"] for s in listed["stories"]] == ["markets-1", "grain-1"]
+    assert listed["page"]["total"] == 2
+    story = web.get("/api/stories/grain-1").json()
+    assert story["bucket"] == "day"
+    assert story["timeline"][0] == {"bucket": "2024-01-01", "articles": 1}
+    assert [a["id"] for a in story["articles"]][:2] == GRAIN[:2]
+    article = web.get(f"/api/articles/{COPY}").json()
+    assert article["duplicate_of"] == GRAIN[1]
+    assert article["story"] == {
+        "id": "grain-1", "label": GRAIN_STORY.label, "url": "/story/grain-1"
+    }  # fmt: skip
+    assert web.get("/api/stories/nope").status_code == 404
+    assert web.get("/story/nope").status_code == 404
+
+
+def test_a_merged_story_redirects_to_the_one_it_joined(archive: Path) -> None:
+    merged = StoryRecord("grain-1", "Grain", (), (*GRAIN, LINKED.id), "2024-01-01", "2024-02-02")
+    with SQLiteStore(archive) as store:
+        store.put_groupings({}, [merged], {})
+    with TestClient(create_app(Settings(db=archive))) as web:
+        moved = web.get("/story/markets-1", follow_redirects=False)
+        assert moved.status_code == 307 and moved.headers["location"] == "/story/grain-1"
+        assert web.get("/api/stories/markets-1").json()["story"]["id"] == "grain-1"
