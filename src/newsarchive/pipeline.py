@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from newsarchive.errors import InputError
 from newsarchive.extract.dispatch import read_document
-from newsarchive.extract.reading import Kind, Link, LinkKind, Reading
+from newsarchive.extract.reading import Kind, Link, Reading
 from newsarchive.extract.sniff import InputKind, sniff
 from newsarchive.ingest.crawl import CrawlEvent, CrawlOptions, PageFailed, PageRead, crawl
 from newsarchive.ingest.fetch import DEFAULT_MAX_BYTES, FetchOptions
@@ -194,7 +194,6 @@ def _fetch_options(options: ReadOptions) -> FetchOptions:
 __all__ = [
     "DEFAULT_PAGE_SECONDS",
     "Item",
-    "LinkKind",
     "Read",
     "ReadOptions",
     "Reader",

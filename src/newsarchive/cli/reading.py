@@ -460,9 +460,9 @@ def _with_category(article: Article, category: str) -> Article:
 
 
 def _event_url(event: object) -> str:
-    for name in ("url",):
-        value = getattr(event, name, None)
-        if value:
-            return str(value)
-    document = getattr(event, "document", None)
-    return str(getattr(document, "url", "") or "")
+    """The URL a crawl event is about, for the progress bar."""
+    if isinstance(event, PageRead):
+        return event.document.url or event.state.url
+    if isinstance(event, PageFailed):
+        return event.error.source
+    return str(getattr(event, "url", ""))
