@@ -210,3 +210,16 @@ def test_parse_adds_stories_only_when_asked(tmp_path: Path) -> None:
     validator = jsonschema.Draft202012Validator(load_schema())
     for row in rows:
         assert not [e.message for e in validator.iter_errors(row)]
+
+
+def test_show_says_story_and_original(db: Path) -> None:
+    run_stories(db)
+    story = groupings(db)[COPY.id].story
+    assert story is not None
+    copy = invoke(["show", COPY.id, "--db", db])
+    assert copy.exit_code == 0
+    assert f"Near-duplicate of: {FIRST[1].id}" in copy.stdout
+    assert f"Story: {story.label} ({story.id})" in copy.stdout
+    data = json.loads(invoke(["show", COPY.id, "--json", "--db", db]).stdout)
+    assert data["duplicate_of"] == FIRST[1].id
+    assert data["story"] == {"id": story.id, "label": story.label}

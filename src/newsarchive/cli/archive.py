@@ -14,7 +14,13 @@ from rich.text import Text
 from newsarchive import render
 from newsarchive.cli.base import _db_option, _error, _settings, _stdout, cli
 from newsarchive.errors import NotFoundError
-from newsarchive.model import Enrichment, article_to_dict, enrichment_to_dict
+from newsarchive.model import (
+    Enrichment,
+    Grouping,
+    article_to_dict,
+    enrichment_to_dict,
+    grouping_to_dict,
+)
 from newsarchive.store import open_store
 from newsarchive.store.base import EntityRef, SearchQuery, SearchResult, SortOrder
 from newsarchive.store.export import ExportFormat, write_csv, write_file, write_jsonl
@@ -105,6 +111,7 @@ def show(
         history = store.revisions(article_id) if revisions else []
         source = store.source_text(article.source.sha256) if original else None
         enrichment = store.enrichment(article_id)
+        grouping = store.grouping(article_id)
         speakers = store.canonical_entities(
             [q.speaker for q in enrichment.quotes if q.speaker] if enrichment else []
         )
@@ -116,6 +123,8 @@ def show(
         data = article_to_dict(article, with_raw=raw)
         if enrichment is not None:
             data.update(enrichment_to_dict(enrichment))
+        if grouping != Grouping():
+            data.update(grouping_to_dict(grouping))
         if revisions:
             data["revisions"] = [render.revision_to_dict(r) for r in history]
         _stdout().write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -127,8 +136,23 @@ def show(
         click.echo("\n".join([click.style(headline, bold=True), *rest]))
         if enrichment is not None and enrichment.quotes:
             click.echo("\n".join(["", *_quote_lines(enrichment, speakers)]))
+        if grouping != Grouping():
+            click.echo("\n".join(["", *_grouping_lines(grouping)]))
     for revision in history:
         click.echo(render.revision_line(revision))
+
+
+def _grouping_lines(grouping: Grouping) -> list[str]:
+    """The article's story, the original it repeats, and its predicted categories."""
+    lines: list[str] = []
+    if grouping.story is not None:
+        lines.append(f"Story: {grouping.story.label} ({grouping.story.id})")
+    if grouping.duplicate_of is not None:
+        lines.append(f"Near-duplicate of: {grouping.duplicate_of}")
+    if grouping.predicted_categories:
+        guesses = ", ".join(f"{p.name} ({p.confidence:.0%})" for p in grouping.predicted_categories)
+        lines.append(f"Predicted categories: {guesses}")
+    return lines
 
 
 def _quote_lines(enrichment: Enrichment, speakers: dict[str, EntityRef]) -> list[str]:
