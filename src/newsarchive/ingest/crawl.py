@@ -25,11 +25,12 @@ import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urlsplit
 
-from courlan import extract_domain, normalize_url
+from courlan import extract_domain
 
 from newsarchive.errors import InputError
+from newsarchive.extract.links import normalise_url
 from newsarchive.extract.reading import Kind, Link, LinkKind, Reading
 from newsarchive.ingest.fetch import (
     DEFAULT_MAX_BYTES,
@@ -121,17 +122,6 @@ def crawl(
     finally:
         if own:
             fetcher.close()
-
-
-def normalise_url(url: str) -> str | None:
-    """The crawler's form of ``url`` (fragment dropped, courlan-normalised); None if unusable."""
-    bare = urldefrag(url.strip())[0]
-    if urlsplit(bare).scheme not in ("http", "https"):
-        return None
-    try:
-        return str(normalize_url(bare))
-    except (ValueError, AttributeError):
-        return None
 
 
 def site_of(url: str) -> str:
