@@ -26,7 +26,7 @@ _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    db: Path = DEFAULT_DB
+    db: Path | str = DEFAULT_DB  # a SQLite file, or a PostgreSQL URL (kept as text)
     max_bytes: int = DEFAULT_MAX_BYTES
     encoding: str | None = None  # None: detect per file
     # the web app's write endpoint (POST /api/ingest) is off unless a token is set
@@ -48,11 +48,17 @@ class Settings:
         chosen_db = db if db is not None else env_db
         token = ingest_token if ingest_token is not None else environ.get(TOKEN_ENV)
         return cls(
-            db=Path(chosen_db) if chosen_db is not None else DEFAULT_DB,
+            db=_location(chosen_db) if chosen_db is not None else DEFAULT_DB,
             max_bytes=max_bytes if max_bytes is not None else DEFAULT_MAX_BYTES,
             encoding=check_encoding(encoding) if encoding is not None else None,
             ingest_token=token or None,
         )
+
+
+def _location(value: str | Path) -> Path | str:
+    """A PostgreSQL URL stays text (``Path`` would fold its ``//``); anything else is a file."""
+    text = str(value)
+    return text if text.startswith(("postgresql://", "postgres://")) else Path(value)
 
 
 def check_encoding(name: str) -> str:

@@ -56,7 +56,7 @@ def search(
     sort: str,
     limit: int,
     as_json: bool,
-    db: Path | None,
+    db: str | None,
 ) -> None:
     """Full-text search: words, "exact phrases", prefix*, AND/OR/NOT."""
     request = SearchQuery(query, category, date_from, date_to, SortOrder(sort), limit)
@@ -101,7 +101,7 @@ def _print_hits(result: SearchResult) -> None:
 )  # fmt: skip
 @_db_option
 def show(
-    article_id: str, as_json: bool, revisions: bool, raw: bool, original: bool, db: Path | None
+    article_id: str, as_json: bool, revisions: bool, raw: bool, original: bool, db: str | None
 ) -> None:
     """Print one article by its id (ids come from search, parse and export)."""
     with open_store(_settings(db=db).db, readonly=True) as store:
@@ -174,7 +174,7 @@ def _quote_lines(enrichment: Enrichment, speakers: dict[str, EntityRef]) -> list
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON Lines.")
 @_db_option
-def categories(as_json: bool, db: Path | None) -> None:
+def categories(as_json: bool, db: str | None) -> None:
     """List categories with their article counts."""
     with open_store(_settings(db=db).db, readonly=True) as store:
         found = store.categories()
@@ -192,7 +192,7 @@ def categories(as_json: bool, db: Path | None) -> None:
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @_db_option
-def stats(as_json: bool, db: Path | None) -> None:
+def stats(as_json: bool, db: str | None) -> None:
     """Counts and date range of the archive."""
     location = _settings(db=db).db
     with open_store(location, readonly=True) as store:
@@ -224,7 +224,7 @@ def stats(as_json: bool, db: Path | None) -> None:
     help="Write to FILE (required for parquet; default stdout).",
 )  # fmt: skip
 @_db_option
-def export(fmt: str, category: str | None, output: Path | None, db: Path | None) -> None:
+def export(fmt: str, category: str | None, output: Path | None, db: str | None) -> None:
     """Stream every current article (newest first, near-duplicates too) as JSON Lines,
     CSV or Parquet."""
     chosen = ExportFormat(fmt)
@@ -252,7 +252,7 @@ def export(fmt: str, category: str | None, output: Path | None, db: Path | None)
     help="Turn on POST /api/ingest for requests with 'Authorization: Bearer TOKEN'"
     " (default: $NEWSARCHIVE_INGEST_TOKEN; off when unset).",
 )  # fmt: skip
-def serve(db: Path | None, host: str, port: int, ingest_token: str | None) -> None:
+def serve(db: str | None, host: str, port: int, ingest_token: str | None) -> None:
     """Serve the archive as a website with a JSON API (read-only unless a token is set)."""
     import uvicorn  # imported here: the other commands do not pay for the web stack
 

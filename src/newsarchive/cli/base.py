@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import click
@@ -88,9 +87,10 @@ def _error(message: str, progress: Progress | None = None) -> None:
 def _db_option(func: F) -> F:
     return click.option(
         "--db",
-        type=click.Path(dir_okay=False, path_type=Path),
+        metavar="FILE_OR_URL",
         default=None,
-        help="Archive database file (default: $NEWSARCHIVE_DB, else ./newsarchive.db).",
+        help="Archive: a SQLite file or a postgresql:// URL (default: $NEWSARCHIVE_DB, else "
+        "./newsarchive.db).",
     )(func)
 
 

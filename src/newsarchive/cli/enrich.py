@@ -14,7 +14,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import islice
-from pathlib import Path
 
 import click
 from rich.console import Console
@@ -22,9 +21,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from newsarchive.cli.base import _db_option, _error, _settings, cli
 from newsarchive.cli.reading import _interrupt_deferred
-from newsarchive.errors import InputError, StoreError
+from newsarchive.errors import InputError
 from newsarchive.model import Article, Enrichment
-from newsarchive.store import Store, open_store
+from newsarchive.store import Store, open_store, require_archive
 
 BATCH_SECONDS = 600.0  # a batch that takes longer is given up (its worker replaced)
 
@@ -48,15 +47,14 @@ class _Counts:
 )  # fmt: skip
 @click.pass_context
 def enrich(
-    ctx: click.Context, /, db: Path | None, force: bool, workers: int, batch_size: int
+    ctx: click.Context, /, db: str | None, force: bool, workers: int, batch_size: int
 ) -> None:
     """Find entities, quotations with their speakers, and figures in the archive's
     articles: those never enriched or enriched by another version (all with --force)."""
     from newsarchive.enrich.enricher import ENRICHER_VERSION
 
     location = _settings(db=db).db
-    if not Path(location).is_file():
-        raise StoreError(f"{location} does not exist; ingest something first or pass another --db")
+    require_archive(location)
     counts, interrupted = _Counts(), False
     with open_store(location) as store:
         total = store.stats().articles

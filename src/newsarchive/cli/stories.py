@@ -23,7 +23,7 @@ from newsarchive.cli.base import _db_option, _error, _settings, cli
 from newsarchive.cli.reading import _interrupt_deferred
 from newsarchive.errors import StoreError
 from newsarchive.model import Article, Enrichment, Grouping, PredictedCategory, StoryRef
-from newsarchive.store import Store, open_store
+from newsarchive.store import Location, Store, open_store, require_archive
 from newsarchive.store.grouping import CATEGORY_STATE, CLUSTER_STATE, DEDUP_STATE
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ class _Run:
     help="Articles grouped between two writes (one transaction each).",
 )  # fmt: skip
 @click.pass_context
-def stories(ctx: click.Context, /, db: Path | None, rebuild: bool, batch_size: int) -> None:
+def stories(ctx: click.Context, /, db: str | None, rebuild: bool, batch_size: int) -> None:
     """Link near-duplicates to their originals and group articles into stories: the
     articles not grouped yet, in ingest order (every article with --rebuild)."""
     location = _existing(db)
@@ -80,10 +80,9 @@ def stories(ctx: click.Context, /, db: Path | None, rebuild: bool, batch_size: i
         ctx.exit(130)
 
 
-def _existing(db: Path | None) -> Path:
-    location = Path(_settings(db=db).db)
-    if not location.is_file():
-        raise StoreError(f"{location} does not exist; ingest something first or pass another --db")
+def _existing(db: str | None) -> Location:
+    location = _settings(db=db).db
+    require_archive(location)
     return location
 
 
@@ -141,7 +140,7 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
     "--min-confidence", type=click.FloatRange(0, 1), default=0.2, show_default=True,
     help="Predicted categories below this confidence are left out.",
 )  # fmt: skip
-def categorize(db: Path | None, train: bool, top: int, min_confidence: float) -> None:
+def categorize(db: str | None, train: bool, top: int, min_confidence: float) -> None:
     """Predict categories for the articles whose source gave none (always marked as
     predicted, with a confidence), with the model trained by --train."""
     from newsarchive.stories.categorize import CategoryModel

@@ -288,6 +288,18 @@ class SpeakerChart:
 BUCKETS = {"year": 4, "month": 7, "day": 10}
 
 
+@dataclass(frozen=True, slots=True)
+class TableRows:
+    """One table of an archive as ``copy`` moves it between backends: the table's name,
+    its column names and its rows (streamed, in primary-key order). Both backends have the
+    same tables and columns holding the same values (text, integers, floats, bytes); only
+    derived structures (the full-text index, category listings) are not copied but rebuilt."""
+
+    table: str
+    columns: tuple[str, ...]
+    rows: Iterator[tuple[object, ...]]
+
+
 class Store(ABC):
     """An archive of articles with full-text search. Use as a context manager."""
 
@@ -501,6 +513,17 @@ class Store(ABC):
     @abstractmethod
     def put_state(self, name: str, data: bytes) -> None:
         """Store a state, replacing the previous one, in a transaction of its own."""
+
+    @abstractmethod
+    def dump_tables(self) -> Iterator[TableRows]:
+        """Every stored table (not the derived ones), parents before children, each
+        streamed; with ``load_tables`` of another backend this is ``newsarchive copy``."""
+
+    @abstractmethod
+    def load_tables(self, tables: Iterable[TableRows]) -> int:
+        """Fill an empty archive with ``dump_tables`` of another one, in one transaction,
+        then rebuild the derived structures; returns the number of rows written. Refuses
+        (``StoreError``) an archive that already holds articles."""
 
     def category_name(self, slug: str) -> str | None:
         """The category whose ``category_slug`` is ``slug`` (the most used, on a clash)."""

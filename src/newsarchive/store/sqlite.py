@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -25,12 +25,13 @@ from pathlib import Path
 
 from newsarchive.errors import StoreError
 from newsarchive.model import Article, Document, article_to_dict, content_hash
-from newsarchive.store import sqlite_schema
+from newsarchive.store import sqlite_schema, sqlite_tables
 from newsarchive.store.base import (
     ArchiveStats,
     IngestCounts,
     Outcome,
     Store,
+    TableRows,
 )
 from newsarchive.store.sqlite_enrich import SQLiteEnrichment, clear_enrichment
 from newsarchive.store.sqlite_listing import SQLiteListing
@@ -128,6 +129,19 @@ class SQLiteStore(
             if encoding is not None:
                 self._put_source(document, source.id, encoding.result(), now)
         return IngestCounts.of(outcomes)
+
+    # -- copying between backends ----------------------------------------------
+
+    def dump_tables(self) -> Iterator[TableRows]:
+        return sqlite_tables.dump_tables(self._db)
+
+    def load_tables(self, tables: Iterable[TableRows]) -> int:
+        if self._readonly:
+            raise StoreError(f"{self.path} was opened read-only; open it writable to copy into it")
+        with self._transaction():
+            written = sqlite_tables.load_tables(self._db, self.path, tables)
+        self._category_ids.clear()
+        return written
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:

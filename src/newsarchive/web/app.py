@@ -25,7 +25,7 @@ from newsarchive import __version__
 from newsarchive.errors import NotFoundError, QueryError, StoreError
 from newsarchive.model import category_slug
 from newsarchive.settings import Settings
-from newsarchive.store import open_store
+from newsarchive.store import Location, open_store, require_archive
 from newsarchive.web import api, pages, people_api, people_pages, story_pages, upload
 from newsarchive.web.pool import StorePool
 from newsarchive.web.problems import WebError, code_for
@@ -89,13 +89,12 @@ def _writing_is_off() -> None:
     )
 
 
-def prepare_database(path: Path) -> None:
+def prepare_database(location: Location) -> None:
     """Refuse a missing archive; bring an older one to the current schema (once, before
     the read-only connections open)."""
-    if not path.is_file():
-        raise StoreError(f"{path} does not exist; run 'newsarchive ingest FILE --db {path}' first")
+    require_archive(location)
     with suppress(StoreError):  # e.g. a read-only directory: the read-only open says why
-        open_store(path).close()
+        open_store(location).close()
 
 
 def _templates() -> Jinja2Templates:

@@ -11,13 +11,12 @@ import queue
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-from newsarchive.store import Store, open_store
+from newsarchive.store import Location, Store, open_store
 
 
 class StorePool:
-    def __init__(self, location: Path) -> None:
+    def __init__(self, location: Location) -> None:
         self.location = location
         self._idle: queue.LifoQueue[Store] = queue.LifoQueue()
         self._opened: list[Store] = []
