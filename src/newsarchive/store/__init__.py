@@ -56,6 +56,17 @@ def archive_exists(location: Location) -> bool:
     return Path(location).is_file()
 
 
+def schema_version(location: Location) -> int | None:
+    """The schema version of the archive at ``location``; None when there is none."""
+    if is_database_url(location):
+        from newsarchive.store.postgres import schema_version as postgres_schema_version
+
+        return postgres_schema_version(str(location))
+    from newsarchive.store.sqlite_schema import file_version
+
+    return file_version(Path(location))
+
+
 def require_archive(location: Location) -> None:
     """Raise ``StoreError`` unless an archive is at ``location`` (commands that read one)."""
     if not archive_exists(location):
@@ -73,5 +84,6 @@ __all__ = [
     "is_database_url",
     "open_store",
     "require_archive",
+    "schema_version",
     "shown_location",
 ]

@@ -13,6 +13,7 @@ one connection).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -98,7 +99,12 @@ class SQLiteStore(
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = Path(path)
         self._readonly = readonly
-        self._db = sqlite_schema.open_database(self.path, readonly=readonly)
+        self._lock_fd = None if readonly else sqlite_schema.writer_lock(self.path)
+        try:
+            self._db = sqlite_schema.open_database(self.path, readonly=readonly)
+        except BaseException:
+            self._release_lock()
+            raise
         self._category_ids: dict[str, int] = {}
         self._chunk_cache: tuple[tuple[int, int, int], str] | None = None
         self._worker = ThreadPoolExecutor(max_workers=2, thread_name_prefix="newsarchive")
@@ -465,6 +471,12 @@ class SQLiteStore(
     def close(self) -> None:
         self._worker.shutdown(wait=True)
         self._db.close()
+        self._release_lock()
+
+    def _release_lock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the descriptor releases the flock
+            self._lock_fd = None
 
 
 class _SharedCounts:

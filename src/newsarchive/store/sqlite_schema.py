@@ -7,6 +7,8 @@ end, never edit one that has shipped.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 from pathlib import Path
 
@@ -282,6 +284,54 @@ def _statements(script: str) -> list[str]:
             statements.append(current.strip())
             current = ""
     return [s for s in statements if s]
+
+
+def file_version(path: Path) -> int | None:
+    """The schema version of the archive file at ``path``; None when there is no file."""
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return int(db.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is not a newsarchive database; pass another --db") from exc
+
+
+def writer_lock(path: Path) -> int:
+    """Take the archive's single-writer lock for as long as the returned descriptor is open.
+
+    SQLite lets one process write at a time; a second writer would wait and then fail
+    with "database is locked" in the middle of its work. The lock is a ``flock`` on the
+    database file itself (SQLite's own locks are ``fcntl`` byte ranges, independent of it),
+    so it needs no extra file and goes away with the process that held it.
+    """
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        return _unopenable(path, exc)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise StoreError(
+            f"{path} is being written by another newsarchive process; wait for it to finish "
+            "(reading commands and serve work meanwhile), or use PostgreSQL (--db "
+            "postgresql://...) for several writers at once"
+        ) from None
+    return fd
+
+
+def _unopenable(path: Path, exc: OSError) -> int:
+    if not path.parent.is_dir():
+        raise StoreError(
+            f"{path}: the folder {path.parent} does not exist; create it first"
+        ) from None
+    raise StoreError(
+        f"{path}: cannot open for writing ({exc.strerror}); pass another --db"
+    ) from None
 
 
 def open_database(path: Path, *, readonly: bool) -> sqlite3.Connection:
