@@ -66,3 +66,24 @@ def test_readers_and_a_writer_at_once(tmp_path: Path) -> None:
         result = run(["stats", "--db", archive])  # a reader while the writer is open
     assert result.returncode == 0
     assert run(["ingest", "--db", archive, dump]).returncode == 0
+
+
+def test_the_web_upload_answers_busy_while_another_process_writes(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from newsarchive.settings import Settings
+    from newsarchive.web import create_app
+
+    archive = tmp_path / "news.db"
+    first = tmp_path / "first.txt"
+    first.write_text(wire_dump("first"), encoding="utf-8")
+    assert run(["ingest", "--db", archive, first]).returncode == 0
+    app = create_app(Settings(db=archive, ingest_token="s3cret"))
+    auth = {"Authorization": "Bearer s3cret"}
+    with TestClient(app) as client:
+        with open_store(archive):  # another writer holds the archive
+            busy = client.post("/api/ingest", content=wire_dump("web").encode(), headers=auth)
+        assert busy.status_code == 503
+        assert "another newsarchive process" in busy.json()["message"]
+        done = client.post("/api/ingest", content=wire_dump("web").encode(), headers=auth)
+        assert done.status_code == 200 and done.json()["added"] == 3

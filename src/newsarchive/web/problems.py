@@ -22,6 +22,7 @@ _CODES = {
     413: "too_large",
     415: "unsupported_media_type",
     500: "internal_error",
+    503: "busy",
 }
 
 

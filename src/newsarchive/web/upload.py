@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from newsarchive.errors import InputError
+from newsarchive.errors import InputError, StoreError
 from newsarchive.extract.dump import split_archive_page
 from newsarchive.model import Document
 from newsarchive.settings import Settings
@@ -40,7 +40,7 @@ BODY = {
     }
 }
 ERRORS: dict[int | str, dict[str, object]] = {
-    status: {"model": ErrorOut} for status in (400, 401, 403, 413, 415)
+    status: {"model": ErrorOut} for status in (400, 401, 403, 413, 415, 503)
 }
 
 
@@ -118,8 +118,13 @@ def _store(settings: Settings, document: Document) -> IngestOut:
         articles = split_archive_page(document)
     except InputError as exc:
         raise WebError(400, str(exc)) from None
-    with _write_lock, open_store(settings.db) as store:
-        counts = store.add_document(document, articles)
+    with _write_lock:
+        try:
+            store = open_store(settings.db)
+        except StoreError as exc:  # e.g. a CLI ingest holds the SQLite archive's one writer
+            raise WebError(503, str(exc)) from None
+        with store:
+            counts = store.add_document(document, articles)
     return IngestOut(
         added=counts.added,
         updated=counts.updated,
