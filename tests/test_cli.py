@@ -14,16 +14,17 @@ from newsarchive import __version__
 from newsarchive.extract.dump import split_archive_page
 from newsarchive.ingest.textfile import read_text_file
 from newsarchive.model import article_from_dict, article_to_dict
+from newsarchive.store import Location, archive_exists
+from tests.backends import sqlite_only
 from tests.cli_support import invoke, run, stderr_lines
 from tests.conftest import SAMPLE
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "archive.db"
-    result = invoke(["ingest", SAMPLE, "--db", path])
+def db(empty_location: Location) -> Location:
+    result = invoke(["ingest", SAMPLE, "--db", empty_location])
     assert result.exit_code == 0, result.stderr
-    return path
+    return empty_location
 
 
 def _jsonl(text: str) -> list[dict[str, object]]:
@@ -56,8 +57,8 @@ def test_parse_raw_adds_the_original_span() -> None:
         assert row["raw"] == text[source["start"] : source["end"]]
 
 
-def test_ingest_twice_adds_nothing_the_second_time(tmp_path: Path) -> None:
-    db = tmp_path / "a.db"
+def test_ingest_twice_adds_nothing_the_second_time(empty_location: Location) -> None:
+    db = empty_location
     first = invoke(["ingest", SAMPLE, "--db", db])
     second = invoke(["ingest", SAMPLE, "--db", db])
     assert first.stdout.strip() == "1 file: 10 added, 0 updated, 0 unchanged, 0 failed"
@@ -65,17 +66,20 @@ def test_ingest_twice_adds_nothing_the_second_time(tmp_path: Path) -> None:
     assert first.stderr == second.stderr == ""  # not a terminal: no progress bar
 
 
-def test_db_defaults_to_env_then_cwd(tmp_path: Path) -> None:
-    env_db = tmp_path / "from-env.db"
-    result = invoke(["ingest", SAMPLE], env={"NEWSARCHIVE_DB": str(env_db)})
+def test_db_defaults_to_env(empty_location: Location) -> None:
+    result = invoke(["ingest", SAMPLE], env={"NEWSARCHIVE_DB": str(empty_location)})
     assert result.exit_code == 0
-    assert env_db.exists()
+    assert archive_exists(empty_location)
+
+
+@sqlite_only
+def test_db_defaults_to_a_file_in_the_cwd(tmp_path: Path) -> None:
     proc = run(["ingest", SAMPLE], cwd=tmp_path)
     assert proc.returncode == 0
     assert (tmp_path / "newsarchive.db").exists()
 
 
-def test_search_human_and_json(db: Path) -> None:
+def test_search_human_and_json(db: Location) -> None:
     human = invoke(["search", "Kursk", "--db", db])
     assert human.exit_code == 0
     assert "[Kursk]" in human.stdout
@@ -86,7 +90,7 @@ def test_search_human_and_json(db: Path) -> None:
     assert {str(hit["id"]) for hit in hits} <= {str(r["id"]) for r in _export_jsonl(db)}
 
 
-def test_search_filters_and_limit(db: Path) -> None:
+def test_search_filters_and_limit(db: Location) -> None:
     hits = _jsonl(invoke(["search", "Russia", "--json", "--limit", "2", "--db", db]).stdout)
     assert len(hits) == 2
     none = invoke(["search", "Russia", "--category", "Sport", "--db", db])
@@ -97,7 +101,7 @@ def test_search_filters_and_limit(db: Path) -> None:
     assert ranged.exit_code == 0
 
 
-def test_search_errors(db: Path) -> None:
+def test_search_errors(db: Location) -> None:
     bad_query = invoke(["search", '"unclosed', "--db", db])
     assert bad_query.exit_code == 2
     assert len(stderr_lines(bad_query.stderr)) == 1
@@ -106,7 +110,7 @@ def test_search_errors(db: Path) -> None:
     assert len(stderr_lines(bad_date.stderr)) == 1
 
 
-def test_show_readable_json_raw_and_unknown(db: Path) -> None:
+def test_show_readable_json_raw_and_unknown(db: Location) -> None:
     rows = _export_jsonl(db)
     article = next(r for r in rows if r["related"]) if any(r["related"] for r in rows) else rows[0]
     article_id = str(article["id"])
@@ -131,7 +135,7 @@ def test_show_readable_json_raw_and_unknown(db: Path) -> None:
     ]
 
 
-def test_categories_and_stats(db: Path) -> None:
+def test_categories_and_stats(db: Location) -> None:
     assert invoke(["categories", "--db", db]).stdout.split() == ["10", "Russia"]
     assert _jsonl(invoke(["categories", "--json", "--db", db]).stdout) == [
         {"name": "Russia", "count": 10}
@@ -141,13 +145,13 @@ def test_categories_and_stats(db: Path) -> None:
     assert "articles   10" in invoke(["stats", "--db", db]).stdout
 
 
-def _export_jsonl(db: Path) -> list[dict[str, object]]:
+def _export_jsonl(db: Location) -> list[dict[str, object]]:
     result = invoke(["export", "--format", "jsonl", "--db", db])
     assert result.exit_code == 0
     return _jsonl(result.stdout)
 
 
-def test_export_jsonl_csv_parquet_agree(db: Path, tmp_path: Path) -> None:
+def test_export_jsonl_csv_parquet_agree(db: Location, tmp_path: Path) -> None:
     rows = _export_jsonl(db)
     ids = [r["id"] for r in rows]
     assert len(ids) == 10
@@ -173,7 +177,7 @@ def test_export_jsonl_csv_parquet_agree(db: Path, tmp_path: Path) -> None:
     assert list(tmp_path.glob(".*partial")) == []
 
 
-def test_export_by_category_and_to_a_file(db: Path, tmp_path: Path) -> None:
+def test_export_by_category_and_to_a_file(db: Location, tmp_path: Path) -> None:
     none = invoke(["export", "--format", "jsonl", "--category", "Sport", "--db", db])
     assert none.stdout == ""
     assert "no articles to export in category 'Sport'" in none.stderr
@@ -182,14 +186,14 @@ def test_export_by_category_and_to_a_file(db: Path, tmp_path: Path) -> None:
     assert len(target.read_text(encoding="utf-8").splitlines()) == 10
 
 
-def test_parquet_needs_an_output(db: Path) -> None:
+def test_parquet_needs_an_output(db: Location) -> None:
     result = invoke(["export", "--format", "parquet", "--db", db])
     assert result.exit_code == 2
     assert len(stderr_lines(result.stderr)) == 1
 
 
-def test_real_process_round_trip(tmp_path: Path) -> None:
-    db = tmp_path / "a.db"
+def test_real_process_round_trip(empty_location: Location) -> None:
+    db = empty_location
     ingest = run(["ingest", SAMPLE, "--db", db])
     assert ingest.returncode == 0
     assert ingest.stdout.strip() == "1 file: 10 added, 0 updated, 0 unchanged, 0 failed"
@@ -227,8 +231,10 @@ def test_usage_errors_are_one_line() -> None:
         assert result.stderr.startswith("newsarchive: ")
 
 
-def test_an_edited_article_keeps_its_earlier_revision(tmp_path: Path) -> None:
-    db = tmp_path / "a.db"
+def test_an_edited_article_keeps_its_earlier_revision(
+    tmp_path: Path, archive_location: Location
+) -> None:
+    db = archive_location
     first = SAMPLE.read_text(encoding="utf-8")
     edited = tmp_path / "russia-later.txt"
     old = "Nine months of negotiations have yielded no progress, she said."
@@ -261,7 +267,7 @@ def test_the_same_dump_in_another_encoding_gives_the_same_articles(
     assert all(a["source"]["sha256"] != utf8[0]["source"]["sha256"] for a in other)
 
 
-def test_export_into_a_missing_folder_is_one_clear_line(db: Path, tmp_path: Path) -> None:
+def test_export_into_a_missing_folder_is_one_clear_line(db: Location, tmp_path: Path) -> None:
     target = tmp_path / "no-such-folder" / "out.parquet"
     result = invoke(["export", "--db", db, "--format", "parquet", "--output", target])
     assert result.exit_code == 1
@@ -271,9 +277,9 @@ def test_export_into_a_missing_folder_is_one_clear_line(db: Path, tmp_path: Path
     assert not target.parent.exists()
 
 
-def test_show_source_gives_back_the_page_exactly_as_read(tmp_path: Path) -> None:
+def test_show_source_gives_back_the_page_exactly_as_read(archive_location: Location) -> None:
     page = Path(__file__).parent / "data" / "pages" / "cp1251_article.html"
-    db = tmp_path / "a.db"
+    db = archive_location
     assert invoke(["ingest", page, "--db", db]).exit_code == 0
     (line,) = invoke(["export", "--format", "jsonl", "--db", db]).stdout.splitlines()
     article_id = json.loads(line)["id"]

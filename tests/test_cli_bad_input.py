@@ -8,10 +8,12 @@ import random
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from newsarchive.store import open_store
+from newsarchive.store import Location, open_store
+from tests.backends import PostgresServer, sqlite_only
 from tests.cli_support import invoke, run, stderr_lines, wire_dump
 
 RUSSIAN = "Президент России заявил в пятницу, что переговоры продолжатся.\n" * 5
@@ -84,16 +86,11 @@ def folder(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("kind", list(BAD))
-@pytest.mark.parametrize("command", ["parse", "ingest"])
-def test_one_bad_input_is_one_line_and_exit_1(
-    folder: Path, tmp_path: Path, kind: str, command: str
-) -> None:
+def _one_bad_input(folder: Path, kind: str, args: list[str | Path]) -> None:
     make, phrase = BAD[kind]
     path = make(folder)
-    extra: list[str | Path] = ["--db", tmp_path / "a.db"] if command == "ingest" else []
     started = time.monotonic()
-    result = invoke([command, path, *extra])
+    result = invoke([*args[:1], path, *args[1:]])
     assert time.monotonic() - started < 5
     assert result.exit_code == 1
     errors = [line for line in stderr_lines(result.stderr) if line.startswith("newsarchive:")]
@@ -104,13 +101,25 @@ def test_one_bad_input_is_one_line_and_exit_1(
 
 
 @pytest.mark.parametrize("kind", list(BAD))
+def test_one_bad_input_to_parse_is_one_line_and_exit_1(folder: Path, kind: str) -> None:
+    _one_bad_input(folder, kind, ["parse"])
+
+
+@pytest.mark.parametrize("kind", list(BAD))
+def test_one_bad_input_to_ingest_is_one_line_and_exit_1(
+    folder: Path, empty_location: Location, kind: str
+) -> None:
+    _one_bad_input(folder, kind, ["ingest", "--db", empty_location])
+
+
+@pytest.mark.parametrize("kind", list(BAD))
 def test_batch_with_a_bad_input_still_ingests_the_good_file(
-    folder: Path, tmp_path: Path, kind: str
+    folder: Path, empty_location: Location, kind: str
 ) -> None:
     good = folder / "good.txt"
     good.write_text(wire_dump("good"), encoding="utf-8")
     bad = BAD[kind][0](folder)
-    db = tmp_path / "a.db"
+    db = empty_location
     result = invoke(["ingest", bad, good, "--db", db])
     assert result.exit_code == 0
     assert len(stderr_lines(result.stderr)) == 1
@@ -147,9 +156,11 @@ def test_max_bytes_flag(folder: Path) -> None:
     assert "over the 1 KiB limit" in result.stderr
 
 
-def test_real_process_exit_codes_and_no_traceback(folder: Path, tmp_path: Path) -> None:
+def test_real_process_exit_codes_and_no_traceback(
+    folder: Path, tmp_path: Path, empty_location: Location
+) -> None:
     bad = [make(folder) for make, _ in BAD.values()]
-    nothing = run(["ingest", *bad, "--db", tmp_path / "a.db"], cwd=tmp_path)
+    nothing = run(["ingest", *bad, "--db", empty_location], cwd=tmp_path)
     assert nothing.returncode == 1
     assert "Traceback" not in nothing.stderr
     assert len(stderr_lines(nothing.stderr)) == len(bad)
@@ -168,6 +179,7 @@ def test_real_process_exit_codes_and_no_traceback(folder: Path, tmp_path: Path) 
     assert "Traceback" not in usage.stderr
 
 
+@sqlite_only
 def test_store_errors_are_one_line(tmp_path: Path) -> None:
     not_a_db = tmp_path / "notes.db"
     not_a_db.write_text("just some text, not a database\n" * 100, encoding="utf-8")
@@ -183,11 +195,37 @@ def test_store_errors_are_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "none.db").exists()
 
 
-def test_a_gzipped_dump_is_read_as_the_dump(folder: Path, tmp_path: Path) -> None:
+def test_a_gzipped_dump_is_read_as_the_dump(folder: Path, archive_location: Location) -> None:
     path = folder / "dump.txt.gz"
     path.write_bytes(gzip.compress(wire_dump("zipped").encode()))
-    result = invoke(["ingest", path, "--db", tmp_path / "a.db"])
+    result = invoke(["ingest", path, "--db", archive_location])
     assert result.exit_code == 0, result.stderr
     assert result.stdout.strip() == "1 file: 3 added, 0 updated, 0 unchanged, 0 failed"
-    found = invoke(["search", "zipped", "--db", tmp_path / "a.db", "--json"])
+    found = invoke(["search", "zipped", "--db", archive_location, "--json"])
     assert len(found.stdout.splitlines()) == 3
+
+
+@pytest.mark.postgresql
+def test_postgresql_errors_are_one_line_without_the_password(
+    postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    empty = postgres_server.create()  # a database without an archive in it
+    try:
+        good = urlsplit(empty)
+        wrong_password = good._replace(
+            netloc=f"{good.username}:not-the-password@{good.netloc.split('@')[1]}"
+        )
+        nobody_listens = good._replace(netloc=f"{good.username}:secret-pw@127.0.0.1:1")
+        missing_database = good._replace(path="/na_test_no_such_database")
+        for url in (wrong_password, nobody_listens, missing_database, good):
+            for args in (["stats"], ["search", "x"], ["serve"]):
+                result = run([*args, "--db", urlunsplit(url)], cwd=tmp_path, timeout=60)
+                assert result.returncode == 1, (args, url.netloc, result.stderr)
+                lines = stderr_lines(result.stderr)
+                assert len(lines) == 1 and lines[0].startswith("newsarchive: "), lines
+                assert "not-the-password" not in lines[0] and "secret-pw" not in lines[0]
+                assert "Traceback" not in result.stderr
+            if url is good:
+                assert "newsarchive ingest" in lines[0]  # no archive yet: how to make one
+    finally:
+        postgres_server.drop_later(empty)

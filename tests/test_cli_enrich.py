@@ -7,9 +7,7 @@ import csv
 import io
 import json
 import re
-import shutil
 import signal
-import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -20,39 +18,38 @@ import pytest
 
 from newsarchive.enrich.enricher import ENRICHER_VERSION
 from newsarchive.model import article_from_dict, enrichment_text
-from newsarchive.store.sqlite import SQLiteStore
+from newsarchive.store import Location, archive_exists, open_store
+from tests.backends import Backend
 from tests.cli_support import NEWSARCHIVE, invoke, stderr_lines, write_dumps
 from tests.conftest import SAMPLE
 from tests.test_schema import load_schema
 
 
 @pytest.fixture(scope="module")
-def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("enrich") / "archive.db"
+def ingested(module_backend: Backend) -> Location:
+    db = module_backend.fresh()
     assert invoke(["ingest", SAMPLE, "--db", db]).exit_code == 0
     return db
 
 
 @pytest.fixture(scope="module")
-def enriched(ingested: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("enriched") / "archive.db"
-    shutil.copy(ingested, db)
+def enriched(ingested: Location, module_backend: Backend) -> Location:
+    db = module_backend.clone(ingested)
     result = invoke(["enrich", "--db", db])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("10 articles enriched, 0 up to date")
     return db
 
 
-def enrichments(db: Path) -> dict[str, object]:
-    with SQLiteStore(db, readonly=True) as store:
+def enrichments(db: Location) -> dict[str, object]:
+    with open_store(db, readonly=True) as store:
         return {a.id: store.enrichment(a.id) for a in store.iter_articles()}
 
 
 def test_enrich_computes_what_is_missing_then_nothing_then_all_with_force(
-    enriched: Path, tmp_path: Path
+    enriched: Location, backend: Backend
 ) -> None:
-    db = tmp_path / "copy.db"
-    shutil.copy(enriched, db)
+    db = backend.clone(enriched)
     before = enrichments(db)
 
     again = invoke(["enrich", "--db", db])
@@ -66,8 +63,8 @@ def test_enrich_computes_what_is_missing_then_nothing_then_all_with_force(
     assert all(e is not None for e in before.values())
 
 
-def test_enriched_seed_has_its_speakers_merged_across_articles(enriched: Path) -> None:
-    with SQLiteStore(enriched, readonly=True) as store:
+def test_enriched_seed_has_its_speakers_merged_across_articles(enriched: Location) -> None:
+    with open_store(enriched, readonly=True) as store:
         speakers = {c.entity.name: c.count for c in store.speakers()}
         for name in ("Dmitry Peskov", "Vladimir Zelensky", "Antonio Guterres", "Yury Ushakov"):
             assert speakers.get(name, 0) >= 1, name
@@ -78,10 +75,9 @@ def test_enriched_seed_has_its_speakers_merged_across_articles(enriched: Path) -
 
 
 def test_two_workers_give_the_same_enrichments_as_one(
-    ingested: Path, enriched: Path, tmp_path: Path
+    ingested: Location, enriched: Location, backend: Backend
 ) -> None:
-    db = tmp_path / "two.db"
-    shutil.copy(ingested, db)
+    db = backend.clone(ingested)
 
     result = invoke(["enrich", "--workers", "2", "--batch-size", "3", "--db", db])
 
@@ -113,8 +109,8 @@ def test_parse_without_enrich_has_no_enrichment() -> None:
     assert "quotes" not in data and "entities" not in data
 
 
-def test_show_prints_the_quotes_with_their_speakers(enriched: Path) -> None:
-    with SQLiteStore(enriched, readonly=True) as store:
+def test_show_prints_the_quotes_with_their_speakers(enriched: Location) -> None:
+    with open_store(enriched, readonly=True) as store:
         quote = store.speaker_quotes("Dmitry Peskov", limit=1).items[0]
     shown = invoke(["show", quote.article_id, "--db", enriched])
     assert shown.exit_code == 0
@@ -125,7 +121,7 @@ def test_show_prints_the_quotes_with_their_speakers(enriched: Path) -> None:
 
 
 def test_export_carries_enrichment_when_present(
-    enriched: Path, ingested: Path, tmp_path: Path
+    enriched: Location, ingested: Location, tmp_path: Path
 ) -> None:
     rows = [
         json.loads(line)
@@ -150,18 +146,19 @@ def test_export_carries_enrichment_when_present(
     assert all("quotes" not in row for row in plain)
 
 
-def _enriched_count(db: Path) -> int:
+def _enriched_count(backend: Backend, db: Location) -> int:
     try:
-        with sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True) as connection:
-            return int(connection.execute("SELECT count(*) FROM enrichments").fetchone()[0])
-    except sqlite3.Error:
+        return int(backend.query(db, "SELECT count(*) FROM enrichments")[0][0])
+    except Exception:  # not created yet
         return 0
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_ctrl_c_keeps_the_batches_written(tmp_path: Path, workers: int) -> None:
+def test_ctrl_c_keeps_the_batches_written(
+    tmp_path: Path, backend: Backend, archive_location: Location, workers: int
+) -> None:
     write_dumps(tmp_path / "dumps", 150)  # 450 articles
-    db = tmp_path / "a.db"
+    db = archive_location
     assert invoke(["ingest", tmp_path / "dumps", "--db", db]).exit_code == 0
     proc = subprocess.Popen(
         [str(NEWSARCHIVE), "enrich", "--db", str(db), "--batch-size", "10",
@@ -170,7 +167,7 @@ def test_ctrl_c_keeps_the_batches_written(tmp_path: Path, workers: int) -> None:
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     deadline = time.monotonic() + 120
-    while _enriched_count(db) < 30 and proc.poll() is None and time.monotonic() < deadline:
+    while _enriched_count(backend, db) < 30 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
@@ -180,15 +177,15 @@ def test_ctrl_c_keeps_the_batches_written(tmp_path: Path, workers: int) -> None:
     assert stderr_lines(stderr)[-1].startswith("newsarchive: interrupted;")
     summary = re.match(r"(\d+) articles enriched, 0 up to date", stdout)
     assert summary is not None, stdout
-    stored = _enriched_count(db)
+    stored = _enriched_count(backend, db)
     assert 30 <= stored < 450 and int(summary[1]) == stored
     assert stored % 10 == 0  # whole batches only
-    with SQLiteStore(db) as store:  # opens, and the rest is still to do
+    with open_store(db) as store:  # opens, and the rest is still to do
         assert store.enrichment_backlog(ENRICHER_VERSION) == 450 - stored
 
 
-def test_enrich_needs_an_archive(tmp_path: Path) -> None:
-    result = invoke(["enrich", "--db", tmp_path / "missing.db"])
+def test_enrich_needs_an_archive(empty_location: Location) -> None:
+    result = invoke(["enrich", "--db", empty_location])
     assert result.exit_code == 1
     assert result.stderr.startswith("newsarchive: ") and "does not exist" in result.stderr
-    assert not (tmp_path / "missing.db").exists()
+    assert not archive_exists(empty_location)

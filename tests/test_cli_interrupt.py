@@ -16,11 +16,12 @@ import pytest
 
 from newsarchive.extract.dump import split_archive_page
 from newsarchive.ingest.textfile import read_text_file
-from newsarchive.store import open_store
+from newsarchive.store import Location, open_store
+from tests.backends import Backend, sqlite_only
 from tests.cli_support import NEWSARCHIVE, invoke, stderr_lines, write_dumps
 
 
-def _stored_sources(db: Path) -> int:
+def _stored_sources(db: Location) -> int:
     try:
         with open_store(db, readonly=True) as store:
             return store.stats().sources
@@ -32,9 +33,9 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # a background parent may have ignored it
 
 
-def test_ctrl_c_keeps_completed_files_only(tmp_path: Path) -> None:
+def test_ctrl_c_keeps_completed_files_only(tmp_path: Path, empty_location: Location) -> None:
     paths = write_dumps(tmp_path / "dumps", 4000)
-    db = tmp_path / "a.db"
+    db = empty_location
     proc = subprocess.Popen(
         [str(NEWSARCHIVE), "ingest", str(tmp_path / "dumps"), "--db", str(db)],
         stdout=subprocess.PIPE,
@@ -87,6 +88,7 @@ def _peak_rss_kib(args: list[str]) -> int:
     return int(out.stdout)
 
 
+@sqlite_only
 @pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss units differ off Linux")
 def test_memory_stays_flat_with_the_number_of_files(tmp_path: Path) -> None:
     write_dumps(tmp_path / "small", 200)
@@ -96,7 +98,7 @@ def test_memory_stays_flat_with_the_number_of_files(tmp_path: Path) -> None:
     assert large - small < 20 * 1024, (small, large)  # 15x the files, under 20 MiB more
 
 
-def test_python_heap_stays_flat_with_the_number_of_files(tmp_path: Path) -> None:
+def test_python_heap_stays_flat_with_the_number_of_files(tmp_path: Path, backend: Backend) -> None:
     write_dumps(tmp_path / "small", 100)
     write_dumps(tmp_path / "large", 1500)
     peaks = []
@@ -104,7 +106,7 @@ def test_python_heap_stays_flat_with_the_number_of_files(tmp_path: Path) -> None
     try:
         for name in ("small", "large"):
             tracemalloc.reset_peak()
-            result = invoke(["ingest", tmp_path / name, "--db", tmp_path / f"{name}.db"])
+            result = invoke(["ingest", tmp_path / name, "--db", backend.fresh()])
             assert result.exit_code == 0
             peaks.append(tracemalloc.get_traced_memory()[1])
     finally:

@@ -1,8 +1,8 @@
-"""``newsarchive stories`` and ``categorize`` on a real archive file: near-duplicates are
-linked and hidden, stories are kept across runs (a second run groups only new articles,
-and agrees with a rebuild), groupings survive re-ingest, predicted categories are marked
-as such, and ``export`` / ``parse --stories`` carry ``story``, ``duplicate_of`` and
-``predicted_categories`` within the published schema."""
+"""``newsarchive stories`` and ``categorize`` on a real archive (SQLite and PostgreSQL):
+near-duplicates are linked and hidden, stories are kept across runs (a second run groups
+only new articles, and agrees with a rebuild), groupings survive re-ingest, predicted
+categories are marked as such, and ``export`` / ``parse --stories`` carry ``story``,
+``duplicate_of`` and ``predicted_categories`` within the published schema."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ import jsonschema
 import pytest
 
 from newsarchive.model import Grouping
+from newsarchive.store import Location, open_store
 from newsarchive.store.base import ListingQuery
-from newsarchive.store.sqlite import SQLiteStore
+from tests.backends import Backend
 from tests.cli_support import invoke
 from tests.store.documents import Draft, build_document
 from tests.test_schema import load_schema
@@ -70,12 +71,12 @@ SUMMARY = re.compile(
 )
 
 
-def ingest(db: Path, drafts: list[Draft], name: str) -> None:
-    with SQLiteStore(db) as store:
+def ingest(db: Location, drafts: list[Draft], name: str) -> None:
+    with open_store(db) as store:
         store.add_document(*build_document(drafts, path=name))
 
 
-def run_stories(db: Path, *flags: str) -> tuple[int, int, int, int]:
+def run_stories(db: Location, *flags: str) -> tuple[int, int, int, int]:
     result = invoke(["stories", "--db", db, *flags])
     assert result.exit_code == 0, result.output
     found = SUMMARY.match(result.stdout.strip())
@@ -84,8 +85,8 @@ def run_stories(db: Path, *flags: str) -> tuple[int, int, int, int]:
     return grouped, dups, stories, new
 
 
-def groupings(db: Path) -> dict[str, Grouping]:
-    with SQLiteStore(db, readonly=True) as store:
+def groupings(db: Location) -> dict[str, Grouping]:
+    with open_store(db, readonly=True) as store:
         return {a.id: store.grouping(a.id) for a in store.iter_articles()}
 
 
@@ -99,15 +100,15 @@ def rand_index(a: dict[str, Grouping], b: dict[str, Grouping]) -> float:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def db(archive_location: Location) -> Location:
     needs_stories()
-    path = tmp_path / "archive.db"
+    path = archive_location
     ingest(path, FIRST, "first.txt")
     ingest(path, [COPY], "copy.txt")  # later: the copy, not the original
     return path
 
 
-def test_stories_links_duplicates_and_groups_the_talks(db: Path) -> None:
+def test_stories_links_duplicates_and_groups_the_talks(db: Location) -> None:
     grouped, dups, stories, new = run_stories(db)
     assert (grouped, dups) == (4, 1)
     assert stories == new >= 1
@@ -116,12 +117,12 @@ def test_stories_links_duplicates_and_groups_the_talks(db: Path) -> None:
     talk_stories = {found[d.id].story for d in FIRST}
     assert len(talk_stories) == 1 and None not in talk_stories  # one story: the talks
     assert found[COPY.id].story in talk_stories  # the copy follows its original
-    with SQLiteStore(db, readonly=True) as store:
+    with open_store(db, readonly=True) as store:
         listed = [a.id for a in store.list_articles(ListingQuery()).items]
         assert COPY.id not in listed and store.get(COPY.id) is not None
 
 
-def test_a_second_run_groups_only_new_articles_and_agrees_with_a_rebuild(db: Path) -> None:
+def test_a_second_run_groups_only_new_articles_and_agrees_with_a_rebuild(db: Location) -> None:
     run_stories(db)
     assert run_stories(db)[0] == 0  # nothing new
     ingest(db, LATER, "later.txt")
@@ -136,7 +137,7 @@ def test_a_second_run_groups_only_new_articles_and_agrees_with_a_rebuild(db: Pat
     assert rand_index(incremental, rebuilt) >= 0.9  # the stated tolerance (docs/stories.md)
 
 
-def test_groupings_survive_re_ingest_of_a_new_revision(db: Path) -> None:
+def test_groupings_survive_re_ingest_of_a_new_revision(db: Location) -> None:
     run_stories(db)
     before = groupings(db)
     edited = Draft(FIRST[0].summary, (*FIRST[0].paragraphs, "A correction was added."),
@@ -146,7 +147,7 @@ def test_groupings_survive_re_ingest_of_a_new_revision(db: Path) -> None:
     assert run_stories(db)[0] == 0
 
 
-def test_export_carries_story_duplicate_and_predictions_within_the_schema(db: Path) -> None:
+def test_export_carries_story_duplicate_and_predictions_within_the_schema(db: Location) -> None:
     run_stories(db)
     result = invoke(["export", "--format", "jsonl", "--db", db])
     assert result.exit_code == 0, result.output
@@ -159,9 +160,9 @@ def test_export_carries_story_duplicate_and_predictions_within_the_schema(db: Pa
         assert not [e.message for e in validator.iter_errors(row)]
 
 
-def test_categorize_predicts_only_where_the_source_gave_none(tmp_path: Path) -> None:
+def test_categorize_predicts_only_where_the_source_gave_none(backend: Backend) -> None:
     pytest.importorskip("newsarchive.stories.categorize")
-    db = tmp_path / "labelled.db"
+    db = backend.fresh()
     ingest(db, [*LABELLED, *UNLABELLED], "labelled.txt")
     missing = invoke(["categorize", "--db", db])
     assert missing.exit_code != 0 and "categorize --train" in missing.stderr
@@ -212,7 +213,7 @@ def test_parse_adds_stories_only_when_asked(tmp_path: Path) -> None:
         assert not [e.message for e in validator.iter_errors(row)]
 
 
-def test_show_says_story_and_original(db: Path) -> None:
+def test_show_says_story_and_original(db: Location) -> None:
     run_stories(db)
     story = groupings(db)[COPY.id].story
     assert story is not None

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from newsarchive.store import Location
 from tests.cli_support import run, stderr_lines
 from tests.site_server import expected as site_expected
 
@@ -20,7 +21,7 @@ Article = dict[str, Any]
 
 
 def newsarchive(
-    args: Sequence[str | Path], cwd: Path, timeout: float = 300
+    args: Sequence[str | Path], cwd: Path | None, timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
     """``newsarchive ARGS`` as a real process; a traceback is never an answer."""
     result = run(args, cwd=cwd, timeout=timeout)
@@ -29,7 +30,7 @@ def newsarchive(
 
 
 def crawl(
-    start: Sequence[str], db: Path, cwd: Path, *extra: str | Path
+    start: Sequence[str], db: Location, cwd: Path, *extra: str | Path
 ) -> subprocess.CompletedProcess[str]:
     """``newsarchive crawl`` as the tests run it: loopback allowed, no delay."""
     return newsarchive(
@@ -37,22 +38,27 @@ def crawl(
     )
 
 
-def export(db: Path) -> list[Article]:
-    result = newsarchive(["export", "--format", "jsonl", "--db", db], cwd=db.parent)
+def folder_of(db: Location) -> Path | None:
+    """Where commands on ``db`` run: a SQLite file's folder (a URL has none)."""
+    return db.parent if isinstance(db, Path) else None
+
+
+def export(db: Location) -> list[Article]:
+    result = newsarchive(["export", "--format", "jsonl", "--db", db], cwd=folder_of(db))
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
 
-def show(db: Path, article_id: str, *, revisions: bool = False) -> Article:
+def show(db: Location, article_id: str, *, revisions: bool = False) -> Article:
     flags = ["--revisions"] if revisions else []
-    result = newsarchive(["show", article_id, "--json", *flags, "--db", db], cwd=db.parent)
+    result = newsarchive(["show", article_id, "--json", *flags, "--db", db], cwd=folder_of(db))
     assert result.returncode == 0, result.stderr
     data: Article = json.loads(result.stdout)
     return data
 
 
-def stats(db: Path) -> dict[str, Any]:
-    result = newsarchive(["stats", "--json", "--db", db], cwd=db.parent)
+def stats(db: Location) -> dict[str, Any]:
+    result = newsarchive(["stats", "--json", "--db", db], cwd=folder_of(db))
     assert result.returncode == 0, result.stderr
     data: dict[str, Any] = json.loads(result.stdout)
     return data

@@ -1,4 +1,5 @@
-"""Opening a SQLite archive: creation, migrations, and files that are not ours."""
+"""Opening a SQLite archive: creation, migrations, and files that are not ours (the same
+for a PostgreSQL archive: tests/store/test_store_open.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from newsarchive.model import FetchState
 from newsarchive.store import open_store, sqlite_schema
 from newsarchive.store.base import IngestCounts, ListingQuery, SearchQuery
 from newsarchive.store.sqlite import SQLiteStore
+from tests.backends import sqlite_only
 from tests.store.documents import Draft, build_document, html_page
 from tests.store.v3_archive import build_v3_archive
+
+pytestmark = sqlite_only
 
 NOTE = Draft("A note kept across upgrades", ("Still here after the migration.",))
 
@@ -110,11 +114,6 @@ def test_read_only_open_of_a_missing_file_is_refused(tmp_path: Path) -> None:
         open_store(missing, readonly=True)
 
     assert not missing.exists()
-
-
-def test_a_postgresql_url_is_not_supported_yet() -> None:
-    with pytest.raises(StoreError, match="PostgreSQL support is not built yet; use a file path"):
-        open_store("postgresql://localhost/news")
 
 
 def test_a_v3_archive_opens_migrated_with_its_articles_and_search(db_path: Path) -> None:

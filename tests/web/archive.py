@@ -10,7 +10,7 @@ from pathlib import Path
 from newsarchive.extract.dump import split_archive_page
 from newsarchive.ingest.textfile import read_text_file
 from newsarchive.model import Article, Caption, Document, RelatedLink, SourceRef, make_article_id
-from newsarchive.store.sqlite import SQLiteStore
+from newsarchive.store import Location, open_store
 
 SAMPLE = Path(__file__).resolve().parents[2] / "src" / "newsarchive" / "data"
 SAMPLE_FILE = SAMPLE / "category-archive-russia.txt"
@@ -97,10 +97,10 @@ LINKED = Draft(
 )
 
 
-def build_archive(path: Path) -> Path:
+def build_archive(location: Location) -> Location:
     """The sample (read from disk like the CLI does) plus the economy articles."""
-    with SQLiteStore(path) as store:
+    with open_store(location) as store:
         document = read_text_file(SAMPLE_FILE)
         store.add_document(document, split_archive_page(document))
         store.add_document(*build_document([*ECONOMY, LINKED]))
-    return path
+    return location

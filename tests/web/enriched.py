@@ -7,10 +7,8 @@ markup that must stay text.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from newsarchive.model import Article, Enrichment, Entity, Figure, Quote, enrichment_text
-from newsarchive.store.sqlite import SQLiteStore
+from newsarchive.model import Article, Document, Enrichment, Entity, Figure, Quote, enrichment_text
+from newsarchive.store import Location, open_store
 from tests.web.archive import Draft, build_archive, build_document
 
 EVIL_NAME = '<script>alert("name")</script> Smith'
@@ -89,11 +87,20 @@ def enrichments(
     ]  # fmt: skip
 
 
-def build_enriched_archive(path: Path) -> tuple[Path, tuple[Article, Article, Article]]:
-    """The web tests' archive plus the three Politics articles above, enriched."""
-    build_archive(path)
+Politics = tuple[Article, Article, Article]
+
+
+def politics() -> tuple[Document, Politics]:
+    """The three Politics articles, in their document."""
     document, (truce, talks, summit) = build_document([TRUCE, TALKS, SUMMIT], path="politics.txt")
-    with SQLiteStore(path) as store:
-        store.add_document(document, [truce, talks, summit])
-        assert store.put_enrichments(enrichments(truce, talks, summit)) == 3
-    return path, (truce, talks, summit)
+    return document, (truce, talks, summit)
+
+
+def build_enriched_archive(location: Location) -> tuple[Location, Politics]:
+    """The web tests' archive plus the three Politics articles above, enriched."""
+    build_archive(location)
+    document, articles = politics()
+    with open_store(location) as store:
+        store.add_document(document, list(articles))
+        assert store.put_enrichments(enrichments(*articles)) == 3
+    return location, articles

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from newsarchive.model import article_from_dict
-from newsarchive.store import sqlite_search
 from newsarchive.web import reads
+from tests.backends import Backend, rank_at_most
 from tests.web.archive import ECONOMY, LINKED
 
 
@@ -148,9 +148,9 @@ def test_exports_refuse_bad_input_before_streaming(client: TestClient) -> None:
 
 
 def test_a_page_past_the_last_search_hit_keeps_the_total(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sqlite_search, "RANK_WINDOW", 10)
+    rank_at_most(10, backend, monkeypatch)
     first = client.get("/api/search?q=grain&limit=5").json()
     past = client.get("/api/search?q=grain&limit=5&page=4").json()
     assert (first["total"], first["bounded"]) == (10, True)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from newsarchive.settings import Settings
+from newsarchive.store import Location
 from newsarchive.web import create_app
 from newsarchive.web.feeds import rfc3339
 from tests.cli_support import invoke
@@ -23,8 +23,10 @@ def test_dates_printed_without_a_zone_are_kept_not_replaced_by_the_archive_date(
     assert rfc3339(None, "2030-01-01T00:00:00Z") == "2030-01-01T00:00:00Z"
 
 
-def test_feed_of_timestamped_teasers_carries_their_publication_times(tmp_path: Path) -> None:
-    db = tmp_path / "a.db"
+def test_feed_of_timestamped_teasers_carries_their_publication_times(
+    archive_location: Location,
+) -> None:
+    db = archive_location
     assert invoke(["ingest", "--db", db, DUMPS / "business-teasers.txt"]).exit_code == 0
     with TestClient(create_app(Settings(db=db))) as client:
         root = ET.fromstring(client.get("/category/business/feed.atom").content)

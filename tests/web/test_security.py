@@ -6,15 +6,15 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from newsarchive.model import Caption, RelatedLink
 from newsarchive.settings import Settings
-from newsarchive.store.sqlite import SQLiteStore
+from newsarchive.store import Location, open_store
 from newsarchive.web import create_app
+from tests.backends import Backend, built_once
 from tests.web.archive import Draft, build_document
 
 SCRIPT = "<script>alert(1)</script>"
@@ -69,13 +69,18 @@ def audit(html: str) -> list[str]:
     return parser.problems
 
 
-@pytest.fixture
-def evil_client(tmp_path: Path) -> Iterator[TestClient]:
-    path = tmp_path / "evil.db"
-    with SQLiteStore(path) as store:
+def build_evil_archive(location: Location) -> None:
+    with open_store(location) as store:
         store.add_document(*build_document([EVIL], path=f"dump {PAYLOAD}.txt"))
         store.add_document(*build_document([Draft("Plain article", categories=("Plain",))],
                                            path=None, url="javascript:alert(8)"))  # fmt: skip
+
+
+@pytest.fixture
+def evil_client(
+    backend: Backend, session_backend: Backend, built_archives: dict[tuple[str, str], Location]
+) -> Iterator[TestClient]:
+    path = built_once(built_archives, session_backend, backend, "evil", build_evil_archive)
     with TestClient(create_app(Settings(db=path))) as client:
         yield client
 
@@ -156,7 +161,7 @@ DUMP = (
 
 
 @pytest.fixture
-def token_client(archive: Path) -> Iterator[TestClient]:
+def token_client(archive: Location) -> Iterator[TestClient]:
     with TestClient(create_app(Settings(db=archive, ingest_token="s3cret"))) as client:
         yield client
 

@@ -7,13 +7,13 @@ import socket
 import subprocess
 import time
 import urllib.request
-from pathlib import Path
 
+from newsarchive.store import Location
 from tests.cli_support import NEWSARCHIVE, invoke
 
 
-def test_serve_without_an_archive_says_to_ingest_first(tmp_path: Path) -> None:
-    result = invoke(["serve", "--db", str(tmp_path / "missing.db")])
+def test_serve_without_an_archive_says_to_ingest_first(empty_location: Location) -> None:
+    result = invoke(["serve", "--db", str(empty_location)])
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "newsarchive ingest" in lines[0]
@@ -25,7 +25,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_serve_prints_its_url_and_serves(archive: Path) -> None:
+def test_serve_prints_its_url_and_serves(archive: Location) -> None:
     port = free_port()
     process = subprocess.Popen(
         [str(NEWSARCHIVE), "serve", "--db", str(archive), "--port", str(port)],

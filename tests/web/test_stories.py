@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from newsarchive.model import PredictedCategory
 from newsarchive.settings import Settings
+from newsarchive.store import Location, open_store
 from newsarchive.store.grouping import StoryRecord
-from newsarchive.store.sqlite import SQLiteStore
 from newsarchive.web import create_app
+from tests.backends import Backend, built_once
 from tests.web.archive import ECONOMY, LINKED, build_archive
 
 EVIL = '<script>alert("story")</script>'
@@ -29,10 +29,9 @@ GRAIN_STORY = StoryRecord(
 MARKETS = StoryRecord("markets-1", "Markets rally", (), (LINKED.id,), "2024-02-02", "2024-02-02")
 
 
-@pytest.fixture
-def archive(tmp_path: Path) -> Path:
-    path = build_archive(tmp_path / "archive.db")
-    with SQLiteStore(path) as store:
+def build_story_archive(location: Location) -> None:
+    build_archive(location)
+    with open_store(location) as store:
         others = {d.id: None for d in ECONOMY[5:]}
         store.put_groupings(
             {**dict.fromkeys(GRAIN), COPY: GRAIN[1], LINKED.id: None, **others},
@@ -40,11 +39,17 @@ def archive(tmp_path: Path) -> Path:
             {},
         )
         store.put_predictions([(LINKED.id, [PredictedCategory("Finance", 0.91)])])
-    return path
 
 
 @pytest.fixture
-def web(archive: Path) -> Iterator[TestClient]:
+def archive(
+    backend: Backend, session_backend: Backend, built_archives: dict[tuple[str, str], Location]
+) -> Location:
+    return built_once(built_archives, session_backend, backend, "stories", build_story_archive)
+
+
+@pytest.fixture
+def web(archive: Location) -> Iterator[TestClient]:
     with TestClient(create_app(Settings(db=archive, page_size=30))) as opened:
         yield opened
 
@@ -136,9 +141,9 @@ def test_story_api_and_grouping_in_the_article_api(web: TestClient) -> None:
     assert web.get("/story/nope").status_code == 404
 
 
-def test_a_merged_story_redirects_to_the_one_it_joined(archive: Path) -> None:
+def test_a_merged_story_redirects_to_the_one_it_joined(archive: Location) -> None:
     merged = StoryRecord("grain-1", "Grain", (), (*GRAIN, LINKED.id), "2024-01-01", "2024-02-02")
-    with SQLiteStore(archive) as store:
+    with open_store(archive) as store:
         store.put_groupings({}, [merged], {})
     with TestClient(create_app(Settings(db=archive))) as web:
         moved = web.get("/story/markets-1", follow_redirects=False)

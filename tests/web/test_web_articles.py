@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 
 from newsarchive.model import Caption, FetchState
 from newsarchive.settings import Settings
-from newsarchive.store.sqlite import SQLiteStore
+from newsarchive.store import Location, open_store
 from newsarchive.web import create_app
+from tests.backends import Backend, built_once, sqlite_only
 from tests.store.documents import FETCHED_AT, Draft, build_document, html_page
 from tests.store.v3_archive import build_v3_archive
 
@@ -55,18 +56,22 @@ FEED, TEASER = html_page(
 )
 
 
-@pytest.fixture
-def web_archive(tmp_path: Path) -> Path:
-    path = tmp_path / "web.db"
-    with SQLiteStore(path) as store:
+def build_web_archive(location: Location) -> None:
+    with open_store(location) as store:
         store.add_document(PAGE, [ARTICLE])
         store.add_document(FEED, [TEASER])
         store.record_fetch(FetchState(URL, '"v1"', None, PAGE.sha256, 200, FETCHED_AT))
-    return path
 
 
 @pytest.fixture
-def web(web_archive: Path) -> Iterator[TestClient]:
+def web_archive(
+    backend: Backend, session_backend: Backend, built_archives: dict[tuple[str, str], Location]
+) -> Location:
+    return built_once(built_archives, session_backend, backend, "web-pages", build_web_archive)
+
+
+@pytest.fixture
+def web(web_archive: Location) -> Iterator[TestClient]:
     with TestClient(create_app(Settings(db=web_archive, page_size=10))) as opened:
         yield opened
 
@@ -186,6 +191,7 @@ def test_web_articles_are_in_categories_search_and_feeds(web: TestClient) -> Non
     assert '"tags": ["ports", "shipping"]' in export[1]
 
 
+@sqlite_only
 def test_a_v3_archive_is_served_after_migrating(tmp_path: Path) -> None:
     document, articles = build_document([Draft("An archived note", ("From the old days.",))])
     path = build_v3_archive(tmp_path / "old.db", document, articles)

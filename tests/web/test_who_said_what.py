@@ -6,32 +6,38 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from newsarchive.model import Article
 from newsarchive.settings import Settings
+from newsarchive.store import Location
 from newsarchive.web import create_app
-from tests.web.enriched import EVIL_NAME, EVIL_QUOTE, build_enriched_archive
+from tests.backends import Backend, built_once
+from tests.web.enriched import EVIL_NAME, EVIL_QUOTE, build_enriched_archive, politics
 
 Articles = tuple[Article, Article, Article]
 
 
 @pytest.fixture
-def enriched(tmp_path: Path) -> tuple[Path, Articles]:
-    return build_enriched_archive(tmp_path / "archive.db")
+def enriched(
+    backend: Backend, session_backend: Backend, built_archives: dict[tuple[str, str], Location]
+) -> tuple[Location, Articles]:
+    location = built_once(
+        built_archives, session_backend, backend, "enriched", build_enriched_archive
+    )
+    return location, politics()[1]
 
 
 @pytest.fixture
-def web(enriched: tuple[Path, Articles]) -> Iterator[TestClient]:
+def web(enriched: tuple[Location, Articles]) -> Iterator[TestClient]:
     with TestClient(create_app(Settings(db=enriched[0], page_size=2))) as opened:
         yield opened
 
 
 @pytest.fixture
-def articles(enriched: tuple[Path, Articles]) -> Articles:
+def articles(enriched: tuple[Location, Articles]) -> Articles:
     return enriched[1]
 
 

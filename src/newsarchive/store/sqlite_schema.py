@@ -352,12 +352,24 @@ def open_database(path: Path, *, readonly: bool) -> sqlite3.Connection:
         _check_ours(db, path)
         if not readonly:
             migrate(db, str(path))
-        elif int(db.execute("PRAGMA user_version").fetchone()[0]) != LATEST:
-            raise StoreError(f"{path} needs a schema upgrade; open it once without read-only")
+        else:
+            _check_readable(int(db.execute("PRAGMA user_version").fetchone()[0]), path)
     except BaseException:
         db.close()
         raise
     return db
+
+
+def _check_readable(version: int, path: Path) -> None:
+    if version > LATEST:
+        raise StoreError(
+            f"{path} has schema version {version} but this newsarchive knows up to "
+            f"{LATEST}; upgrade newsarchive to open it"
+        )
+    if version != LATEST:
+        raise StoreError(
+            f"{path} needs a schema upgrade; run 'newsarchive migrate --db {path}' first"
+        )
 
 
 def _tune(db: sqlite3.Connection, readonly: bool) -> None:

@@ -1,5 +1,5 @@
-"""Who said what in the SQLite store: enrichments put, read back, replaced and outdated,
-and the archive-wide reads (speakers, entities, figures, the category chart).
+"""Who said what in a store (SQLite and PostgreSQL): enrichments put, read back, replaced
+and outdated, and the archive-wide reads (speakers, entities, figures, the category chart).
 
 Enrichments are built here as data (what an enricher gives), so these tests do not need
 the language model.
@@ -15,9 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsarchive.model import Article, Enrichment, Entity, Figure, Quote, enrichment_text
-from newsarchive.store import sqlite_schema
+from newsarchive.store import Location, open_store, sqlite_schema
 from newsarchive.store.base import EntityRef, FigureQuery, ListingQuery, Store
 from newsarchive.store.sqlite import SQLiteStore
+from tests.backends import Backend, sqlite_only
 from tests.store.documents import Draft, build_document
 from tests.store.v3_archive import build_v3_archive
 
@@ -80,8 +81,10 @@ def filled(store: Store) -> tuple[Article, Article, Article]:
     return truce, talks, other
 
 
-def test_an_enrichment_round_trips_through_the_file(db_path: Path) -> None:
-    with SQLiteStore(db_path) as store:
+def test_an_enrichment_round_trips_through_a_reopened_archive(
+    archive_location: Location,
+) -> None:
+    with open_store(archive_location) as store:
         truce, talks, _ = filled(store)
         assert (
             store.put_enrichments(
@@ -90,7 +93,7 @@ def test_an_enrichment_round_trips_through_the_file(db_path: Path) -> None:
             == 2
         )
 
-    with SQLiteStore(db_path, readonly=True) as store:
+    with open_store(archive_location, readonly=True) as store:
         assert store.enrichment(truce.id) == truce_enrichment(truce)
         assert store.enrichment(talks.id) == talks_enrichment(talks)
         assert store.enrichment("0000000000000000") is None
@@ -143,10 +146,10 @@ def test_needing_enrichment_is_missing_or_another_version(store: Store) -> None:
 
 
 def test_a_surname_and_the_full_name_are_one_speaker_whichever_came_first(
-    tmp_path: Path,
+    backend: Backend,
 ) -> None:
     for order in ((0, 1), (1, 0)):
-        with SQLiteStore(tmp_path / f"archive-{order[0]}.db") as store:
+        with open_store(backend.fresh()) as store:
             truce, talks, _ = filled(store)
             pairs = [(truce, truce_enrichment(truce)), (talks, talks_enrichment(talks))]
             for n in order:
@@ -246,6 +249,7 @@ def test_top_speakers_counts_quotes_per_month_in_a_category(store: Store) -> Non
     assert store.top_speakers("Nowhere").series == ()
 
 
+@sqlite_only
 def test_a_v4_archive_is_upgraded_and_keeps_its_articles(db_path: Path) -> None:
     document, articles = build_document([TRUCE, OTHER])
     build_v3_archive(db_path, document, articles)

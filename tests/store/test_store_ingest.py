@@ -1,18 +1,18 @@
-"""Ingesting into the SQLite store: idempotence, revisions, categories, atomicity."""
+"""Ingesting into a store (SQLite and PostgreSQL): idempotence, revisions, categories,
+atomicity."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import overload
 
 import pytest
 
 from newsarchive.errors import NotFoundError, StoreError
 from newsarchive.model import Article, Caption, Document, SourceRef, content_hash
+from newsarchive.store import Location, open_store
 from newsarchive.store.base import CategoryCount, IngestCounts, SearchQuery, Store
-from newsarchive.store.sqlite import SQLiteStore
 from tests.store.documents import Draft, build_document
 
 PUTIN = Draft(
@@ -236,11 +236,11 @@ def test_revisions_of_an_unknown_id_is_an_error(store: Store) -> None:
         store.revisions("no-such-id")
 
 
-def test_a_read_only_store_refuses_to_ingest(db_path: Path) -> None:
-    with SQLiteStore(db_path) as store:
+def test_a_read_only_store_refuses_to_ingest(archive_location: Location) -> None:
+    with open_store(archive_location) as store:
         store.add_document(*build_document([SNOW]))
 
-    with SQLiteStore(db_path, readonly=True) as readonly:
+    with open_store(archive_location, readonly=True) as readonly:
         assert readonly.get(SNOW.id) is not None
         with pytest.raises(StoreError, match="read-only"):
             readonly.add_document(*build_document([TALKS]))

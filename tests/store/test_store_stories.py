@@ -1,6 +1,7 @@
-"""Stories, near-duplicates and predicted categories in the SQLite store: they round-trip
-through a real file, hide duplicates from listings (never deleting them), survive
-re-ingest, and come with migration v6, which keeps an older archive whole."""
+"""Stories, near-duplicates and predicted categories in a store (SQLite and PostgreSQL):
+they round-trip through a reopened archive, hide duplicates from listings (never deleting
+them), survive re-ingest, and come with SQLite's migration v6, which keeps an older archive
+whole."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from newsarchive.model import Grouping, PredictedCategory, StoryRef
-from newsarchive.store import sqlite_schema
+from newsarchive.store import Location, open_store, sqlite_schema
 from newsarchive.store.base import ListingQuery, SearchQuery
 from newsarchive.store.grouping import CLUSTER_STATE, DEDUP_STATE, StoryRecord
 from newsarchive.store.sqlite import SQLiteStore
+from tests.backends import Backend, sqlite_only
 from tests.store.documents import Draft, build_document
 
 TALKS = [
@@ -33,8 +35,8 @@ GRAIN_STORY = StoryRecord(
 )
 
 
-def fill(path: Path) -> None:
-    with SQLiteStore(path) as store:
+def fill(location: Location) -> None:
+    with open_store(location) as store:
         store.add_document(*build_document([*TALKS, COPY, GRAIN]))
         store.put_groupings(
             {**{d.id: None for d in TALKS}, COPY.id: TALKS[1].id, GRAIN.id: None},
@@ -43,9 +45,9 @@ def fill(path: Path) -> None:
         )
 
 
-def test_groupings_round_trip_through_a_file(db_path: Path) -> None:
-    fill(db_path)
-    with SQLiteStore(db_path, readonly=True) as store:
+def test_groupings_round_trip_through_a_reopened_archive(archive_location: Location) -> None:
+    fill(archive_location)
+    with open_store(archive_location, readonly=True) as store:
         assert store.grouping(TALKS[0].id) == Grouping(StoryRef("s-talks", "Talks in Abu Dhabi"))
         copy = store.grouping(COPY.id)
         assert copy.duplicate_of == TALKS[1].id
@@ -68,9 +70,11 @@ def test_groupings_round_trip_through_a_file(db_path: Path) -> None:
         assert list(store.articles_needing_grouping()) == []
 
 
-def test_duplicates_are_hidden_from_listings_and_search_unless_asked(db_path: Path) -> None:
-    fill(db_path)
-    with SQLiteStore(db_path) as store:
+def test_duplicates_are_hidden_from_listings_and_search_unless_asked(
+    archive_location: Location,
+) -> None:
+    fill(archive_location)
+    with open_store(archive_location) as store:
         shown = store.list_articles(ListingQuery("world"))
         assert COPY.id not in [a.id for a in shown.items]
         assert shown.total == 3
@@ -90,11 +94,11 @@ def test_duplicates_are_hidden_from_listings_and_search_unless_asked(db_path: Pa
         assert COPY.id not in {a.id for a in (around.newer, around.older) if a is not None}
 
 
-def test_groupings_survive_a_new_revision(db_path: Path) -> None:
-    fill(db_path)
+def test_groupings_survive_a_new_revision(archive_location: Location) -> None:
+    fill(archive_location)
     edited = Draft(TALKS[0].summary, ("Delegations met again, a correction.",),
                    published=TALKS[0].published)  # fmt: skip
-    with SQLiteStore(db_path) as store:
+    with open_store(archive_location) as store:
         counts = store.add_document(*build_document([edited], path="again.txt"))
         assert counts.updated == 1
         assert store.grouping(TALKS[0].id).story == StoryRef("s-talks", "Talks in Abu Dhabi")
@@ -102,10 +106,10 @@ def test_groupings_survive_a_new_revision(db_path: Path) -> None:
         assert store.grouping(COPY.id).duplicate_of == TALKS[1].id
 
 
-def test_new_articles_need_grouping_in_ingest_order(db_path: Path) -> None:
-    fill(db_path)
+def test_new_articles_need_grouping_in_ingest_order(archive_location: Location) -> None:
+    fill(archive_location)
     later = [Draft(f"Later story {n}", ("Body.",)) for n in range(3)]
-    with SQLiteStore(db_path) as store:
+    with open_store(archive_location) as store:
         store.add_document(*build_document(later, path="later.txt"))
         needing = [a.id for a in store.articles_needing_grouping()]
         # a page is stored bottom-up: ingest order is the reverse of the page's
@@ -113,13 +117,13 @@ def test_new_articles_need_grouping_in_ingest_order(db_path: Path) -> None:
         assert store.grouping_backlog() == 3
 
 
-def test_a_merged_story_leads_to_the_one_it_joined(db_path: Path) -> None:
-    fill(db_path)
+def test_a_merged_story_leads_to_the_one_it_joined(archive_location: Location) -> None:
+    fill(archive_location)
     merged = StoryRecord(
         "s-talks", "Talks in Abu Dhabi", (), (*TALKS_STORY.article_ids, GRAIN.id),
         "2026-01-01", "2026-02-01",
     )  # fmt: skip
-    with SQLiteStore(db_path) as store:
+    with open_store(archive_location) as store:
         counts = store.put_groupings({}, [merged], {})
         assert (counts.stories, counts.new_stories) == (1, 0)
         page = store.story("s-grain")
@@ -128,28 +132,30 @@ def test_a_merged_story_leads_to_the_one_it_joined(db_path: Path) -> None:
         assert [s.id for s in store.stories().items] == ["s-talks"]
 
 
-def test_a_rebuild_forgets_every_grouping(db_path: Path) -> None:
-    fill(db_path)
-    with SQLiteStore(db_path) as store:
+def test_a_rebuild_forgets_every_grouping(archive_location: Location) -> None:
+    fill(archive_location)
+    with open_store(archive_location) as store:
         store.put_groupings({GRAIN.id: None}, [GRAIN_STORY], {}, rebuild=True)
         assert store.grouping(COPY.id) == Grouping()
         assert store.story("s-talks") is None
         assert store.grouping_backlog() == 4
 
 
-def test_states_are_versioned_and_replaced(db_path: Path) -> None:
-    with SQLiteStore(db_path) as store:
+def test_states_are_versioned_and_replaced(archive_location: Location, backend: Backend) -> None:
+    with open_store(archive_location) as store:
         store.put_state("model", b"one")
         store.put_state("model", b"two")
-    with SQLiteStore(db_path) as store:
+    with open_store(archive_location) as store:
         assert store.state("model") == b"two"
-    with sqlite3.connect(db_path) as db:
-        assert db.execute("SELECT version FROM state WHERE name = 'model'").fetchone() == (2,)
+    version = backend.query(archive_location, "SELECT version FROM state WHERE name = 'model'")
+    assert version == [(2,)]
 
 
-def test_predicted_categories_are_kept_apart_from_the_source_ones(db_path: Path) -> None:
-    fill(db_path)
-    with SQLiteStore(db_path) as store:
+def test_predicted_categories_are_kept_apart_from_the_source_ones(
+    archive_location: Location,
+) -> None:
+    fill(archive_location)
+    with open_store(archive_location) as store:
         assert [a.id for a in store.articles_without_categories()] == [GRAIN.id]
         written = store.put_predictions([(GRAIN.id, [PredictedCategory("business", 0.875)])])
         assert written == 1
@@ -161,6 +167,7 @@ def test_predicted_categories_are_kept_apart_from_the_source_ones(db_path: Path)
         assert "business" not in [c.name for c in store.categories()]
 
 
+@sqlite_only
 def test_migration_v5_to_v6_keeps_the_archive(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,12 +1,10 @@
-"""Pages read from the web in the SQLite store: every new field kept, teasers that never
-replace full articles, fetch state for conditional re-crawls."""
+"""Pages read from the web in a store (SQLite and PostgreSQL): every new field kept,
+teasers that never replace full articles, fetch state for conditional re-crawls."""
 
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -20,8 +18,9 @@ from newsarchive.model import (
     article_to_dict,
     content_hash,
 )
+from newsarchive.store import Location, open_store
 from newsarchive.store.base import IngestCounts, ListingQuery, SearchQuery, SourceInfo, Store
-from newsarchive.store.sqlite import SQLiteStore
+from tests.backends import Backend
 from tests.store.documents import FETCHED_AT, Draft, build_document, html_page
 
 URL = "https://news.example.com/2026/03/01/harbour-reopens"
@@ -53,12 +52,14 @@ def teaser_item(**kw: object) -> tuple[Document, Article]:
     return html_page(URL, "Harbour reopens", (), teaser=True, **fields)
 
 
-def test_every_web_field_round_trips_through_a_reopened_file(db_path: Path) -> None:
+def test_every_web_field_round_trips_through_a_reopened_archive(
+    archive_location: Location,
+) -> None:
     document, article = full_page(warc="crawl-2026.warc.gz", record_offset=40_960)
-    with SQLiteStore(db_path) as store:
+    with open_store(archive_location) as store:
         assert store.add_document(document, [article]) == IngestCounts(added=1)
 
-    with SQLiteStore(db_path, readonly=True) as store:
+    with open_store(archive_location, readonly=True) as store:
         got = store.get(article.id)
         assert got == article and got is not None and got.raw == article.raw
         assert got.captions[0].image_url == "https://img.example.com/harbour.jpg"
@@ -112,14 +113,14 @@ def test_an_article_whose_source_ref_is_not_its_documents_keeps_its_own(store: S
     assert store.get(article.id) == moved
 
 
-def test_dump_articles_store_no_web_fields(store: Store, db_path: Path) -> None:
-    """Dump articles are written as before (ingest speed, file size)."""
+def test_dump_articles_store_no_web_fields(
+    store: Store, archive_location: Location, backend: Backend
+) -> None:
+    """Dump articles are written as before (ingest speed, archive size)."""
     document, articles = build_document([Draft("A dump article", ("Its body.",))])
     store.add_document(document, articles)
 
-    with sqlite3.connect(db_path) as db:
-        (extra,) = db.execute("SELECT extra FROM articles").fetchone()
-    assert extra == "{}"
+    assert backend.query(archive_location, "SELECT extra FROM articles") == [("{}",)]
     info = store.source_info(document.sha256)
     assert info is not None and info.media_type is None and info.record_id is None
 
@@ -207,15 +208,15 @@ def test_a_refetched_page_with_changed_text_is_a_new_revision(store: Store) -> N
     assert store.search(SearchQuery("three days")).total == 1
 
 
-def test_fetch_state_round_trips_and_is_replaced(db_path: Path) -> None:
+def test_fetch_state_round_trips_and_is_replaced(archive_location: Location) -> None:
     first = FetchState(URL, '"abc"', "Sun, 01 Mar 2026 09:00:00 GMT", "a" * 64, 200, FETCHED_AT)
     later = FetchState(URL, '"abc"', None, "a" * 64, 304, "2026-03-03T08:00:00+00:00")
-    with SQLiteStore(db_path) as store:
+    with open_store(archive_location) as store:
         assert store.fetch_state(URL) is None
         store.record_fetch(first)
         assert store.fetch_state(URL) == first
         store.record_fetch(later)
-    with SQLiteStore(db_path, readonly=True) as store:
+    with open_store(archive_location, readonly=True) as store:
         assert store.fetch_state(URL) == later
         assert store.fetch_state(URL + "/") is None
         with pytest.raises(StoreError, match="read-only"):

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsarchive.model import Article, Caption, RelatedLink, SourceRef, make_article_id
-from newsarchive.store.sqlite import SQLiteStore
+from newsarchive.store import open_store
+from tests.backends import Backend
 from tests.store.documents import Draft, build_document
 
 text = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
@@ -55,7 +54,9 @@ web_provenance = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=80, deadline=None)
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     article=articles(),
     encoding=st.sampled_from(["utf-8", "utf-16", "utf-8-sig"]),
@@ -65,6 +66,7 @@ web_provenance = st.fixed_dictionaries(
     on_document=st.booleans(),
 )
 def test_any_article_round_trips(
+    backend: Backend,
     article: Article,
     encoding: str,
     own_raw: str | None,
@@ -84,7 +86,8 @@ def test_any_article_round_trips(
     source = placed.source if other_path is None else replace(placed.source, path=other_path)
     stored = replace(article, source=source, raw=placed.raw if own_raw is None else own_raw)
 
-    with tempfile.TemporaryDirectory() as tmp, SQLiteStore(Path(tmp) / "a.db") as store:
+    location = backend.fresh()  # a new archive for each example
+    with open_store(location) as store:
         store.add_document(document, [stored])
 
         got = store.get(stored.id)
@@ -93,3 +96,4 @@ def test_any_article_round_trips(
         assert got is not None and got.raw == stored.raw
         assert store.revisions(stored.id)[-1].article == stored
         assert store.source_text(document.sha256) == document.text.encode(encoding)
+    backend.discard(location)
