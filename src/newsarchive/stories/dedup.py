@@ -61,10 +61,14 @@ class DuplicateIndex:
     def add(self, article_id: str, text: str) -> str | None:
         """The id of the earliest article ``text`` near-duplicates, else None; the article
         is indexed either way. An id already indexed keeps its first answer."""
-        known = self._positions.get(article_id)
-        if known is not None:
+        if article_id in self._positions:
             return self.original_of(article_id)
-        signature = self._signature(text)
+        return self.add_signature(article_id, self.signature(text))
+
+    def add_signature(self, article_id: str, signature: U32) -> str | None:
+        """``add`` with the text's ``signature`` computed beforehand (by a batch worker)."""
+        if article_id in self._positions:
+            return self.original_of(article_id)
         original = self._find_original(signature)
         self._append(article_id, signature, original)
         return None if original is None else self._ids[original]
@@ -75,7 +79,9 @@ class DuplicateIndex:
         original = self._originals[position]
         return None if original == position else self._ids[original]
 
-    def _signature(self, text: str) -> U32:
+    def signature(self, text: str) -> U32:
+        """What ``add`` compares of ``text``: its MinHash signature (all ``EMPTY`` when it is
+        too short to be anyone's duplicate)."""
         words = normalise_words(text)
         if len(words) < MIN_WORDS:
             return np.full(self.num_perm, EMPTY, dtype=np.uint32)
