@@ -32,7 +32,7 @@ from newsarchive.store.names import label_kind
 _HEADLINE = (
     "coalesce(a.title, a.summary, substr(a.body, 1, instr(a.body || char(10), char(10)) - 1))"
 )
-_BY_NAME = "(SELECT name FROM entities x WHERE x.id = e.canonical_id)"  # ties, by name
+_BY_NAME = "(SELECT name FROM entities x WHERE x.id = e.canonical_id), e.canonical_id"  # ties
 _NEWEST = "coalesce(a.published, '') DESC, a.num DESC"
 
 
