@@ -20,7 +20,7 @@ from typing import Any
 from newsarchive.batch.groups import ArticleOrder
 from newsarchive.batch.steps import DocumentDone
 from newsarchive.model import Grouping, article_to_dict, enrichment_to_dict, grouping_to_dict
-from newsarchive.store.export import CSV_COLUMNS, JSON_FIELDS, _flat_row, _parquet_schema
+from newsarchive.store.export import CSV_COLUMNS, JSON_FIELDS, flat_row, parquet_schema
 
 COLUMNS = CSV_COLUMNS
 _SOURCE_OPTIONAL = ("record_id", "record_offset", "fetched_at", "http_status")
@@ -40,7 +40,7 @@ def article_rows(
         data.update(grouping_to_dict(groupings.get((*done.order, n), _NO_GROUPING)))
         if not stories:
             data["story"] = data["predicted_categories"] = None
-        row = _flat_row(data, list_as_json=False)
+        row = flat_row(data, list_as_json=False)
         yield tuple(row[column] for column in COLUMNS)
 
 
@@ -78,4 +78,4 @@ def arrow_schema() -> Any:
     """The Parquet schema (a ``pyarrow.Schema``): the export's."""
     import pyarrow as pa
 
-    return _parquet_schema(pa)
+    return parquet_schema(pa)

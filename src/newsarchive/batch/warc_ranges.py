@@ -18,7 +18,7 @@ from pathlib import Path
 from fastwarc.warc import ArchiveIterator
 
 from newsarchive.errors import InputError
-from newsarchive.ingest.warc import _WarcFile
+from newsarchive.ingest.warc import WarcFile
 from newsarchive.model import Document
 
 Item = Document | InputError
@@ -30,7 +30,7 @@ def record_starts(path: Path) -> list[int] | None:
     when the file must be read whole (see the module's docstring)."""
     try:
         with path.open("rb") as handle:
-            warc = _WarcFile(path, handle, max_bytes=0)
+            warc = WarcFile(path, handle, max_bytes=0)
             starts = [record.stream_pos for record in ArchiveIterator(handle, parse_http=False)]
             if not starts or any(not warc._starts_record(s) for s in starts):
                 return None
@@ -63,7 +63,7 @@ def iter_warc_range(path: Path, start: int, stop: int, *, max_bytes: int) -> Ite
         yield InputError(str(path), f"cannot be read ({exc.strerror})", "check the path")
         return
     with handle:
-        warc = _WarcFile(path, handle, max_bytes)
+        warc = WarcFile(path, handle, max_bytes)
         handle.seek(start)
         position = start
         try:

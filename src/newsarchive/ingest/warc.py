@@ -57,10 +57,13 @@ def iter_warc(path: Path, *, max_bytes: int) -> Iterator[Item]:
         yield InputError(str(path), f"cannot be read ({exc.strerror})", "check the path")
         return
     with handle:
-        yield from _WarcFile(path, handle, max_bytes).items()
+        yield from WarcFile(path, handle, max_bytes).items()
 
 
-class _WarcFile:
+class WarcFile:
+    """One open WARC file read record by record (``items``); ``newsarchive batch`` also
+    reads it from given record offsets."""
+
     def __init__(self, path: Path, handle: BinaryIO, max_bytes: int) -> None:
         self.name = str(path)
         self.handle = handle

@@ -147,7 +147,7 @@ def iter_csv(
     yield _drained(buffer)
     for article in articles:
         record = article_record(article, enrichment_of, grouping_of)
-        writer.writerow(_flat_row(record, list_as_json=True))
+        writer.writerow(flat_row(record, list_as_json=True))
         yield _drained(buffer)
 
 
@@ -195,12 +195,12 @@ def write_parquet(
     import pyarrow as pa  # imported here: only Parquet export pays its import time
     import pyarrow.parquet as pq
 
-    schema = _parquet_schema(pa)
+    schema = parquet_schema(pa)
     count = 0
     with _replaced_on_success(path) as partial, pq.ParquetWriter(str(partial), schema) as writer:
         for rows in _batches(articles, batch_size):
             batch = [
-                _flat_row(article_record(article, enrichment_of, grouping_of), list_as_json=False)
+                flat_row(article_record(article, enrichment_of, grouping_of), list_as_json=False)
                 for article in rows
             ]
             writer.write_table(pa.Table.from_pylist(batch, schema=schema))
@@ -227,7 +227,8 @@ def write_file(
         return write_csv(articles, out, enrichment_of, grouping_of)
 
 
-def _flat_row(data: dict[str, Any], *, list_as_json: bool) -> dict[str, Any]:
+def flat_row(data: dict[str, Any], *, list_as_json: bool) -> dict[str, Any]:
+    """An article record as one CSV/Parquet row (``export``; ``batch`` writes the same)."""
     source = data.pop("source")
     row: dict[str, Any] = {key: data.get(key) for key in CSV_COLUMNS}
     for key in _SOURCE_FIELDS:
@@ -242,7 +243,8 @@ def _flat_row(data: dict[str, Any], *, list_as_json: bool) -> dict[str, Any]:
     return row
 
 
-def _parquet_schema(pa: Any) -> Any:
+def parquet_schema(pa: Any) -> Any:
+    """The Parquet schema of ``export --format parquet`` (and of ``batch``'s output)."""
     text = pa.string()
     caption = pa.struct([("text", text), ("credit", text), ("image_url", text)])
     related = pa.struct(
