@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
-from newsarchive.store import open_store
+from newsarchive.store import Location, open_store, shown_location
 from newsarchive.store.base import SearchQuery
 from tests.cli_support import run, wire_dump
 from tests.store.documents import Draft, build_document
@@ -37,11 +38,16 @@ def _export(archive: Path | str) -> list[dict[str, object]]:
     return sorted((json.loads(line) for line in result.stdout.splitlines()), key=lambda r: r["id"])
 
 
-def test_a_copy_is_the_same_archive(original: Path, tmp_path: Path) -> None:
-    target = tmp_path / "copy.db"
+def test_a_copy_is_the_same_archive(
+    original: Path, empty_location: Location, tmp_path: Path
+) -> None:
+    target = empty_location  # a new SQLite file, or an empty PostgreSQL database
     result = run(["copy", "--from", original, "--to", target])
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("copied 16 articles")
+    assert result.stdout.strip() == (
+        f"copied 16 articles ({_rows(original)} rows in 16 tables) "
+        f"from {original} to {shown_location(target)}"
+    )
 
     assert _export(target) == _export(original)
     for archive in (original, target):
@@ -58,9 +64,20 @@ def test_a_copy_is_the_same_archive(original: Path, tmp_path: Path) -> None:
     shown = run(["show", seed_article, "--source", "--db", target])
     assert shown.returncode == 0 and shown.stdout == SEED.read_text(encoding="utf-8")
 
+    back = tmp_path / "back.db"  # and back again: still the same archive
+    assert run(["copy", "--from", target, "--to", back]).returncode == 0
+    assert _export(back) == _export(original)
 
-def test_copy_refuses_an_archive_that_has_articles(original: Path, tmp_path: Path) -> None:
-    target = tmp_path / "other.db"
+
+def _rows(archive: Path) -> int:
+    with open_store(archive, readonly=True) as store:
+        return sum(sum(1 for _ in part.rows) for part in store.dump_tables())
+
+
+def test_copy_refuses_an_archive_that_has_articles(
+    original: Path, archive_location: Location, tmp_path: Path
+) -> None:
+    target = archive_location
     other = tmp_path / "other.txt"
     other.write_text(SEED.read_text(encoding="utf-8").replace("Russia", "Ruritania"), "utf-8")
     assert run(["ingest", "--db", target, other]).returncode == 0
@@ -69,7 +86,8 @@ def test_copy_refuses_an_archive_that_has_articles(original: Path, tmp_path: Pat
     result = run(["copy", "--from", original, "--to", target])
     assert result.returncode != 0
     assert result.stderr.strip() == (
-        f"newsarchive: {target} already holds articles; copy into a new, empty archive"
+        f"newsarchive: {shown_location(target)} already holds articles; "
+        "copy into a new, empty archive"
     )
     assert _export(target) == before
 
@@ -101,3 +119,17 @@ def test_migrate_upgrades_an_old_archive_and_keeps_its_articles(tmp_path: Path) 
     with open_store(archive, readonly=True) as store:
         assert store.stats().articles == len(articles)
         assert store.get(articles[0].id) is not None
+
+
+def test_no_command_prints_the_password(archive_location: Location) -> None:
+    password = urlsplit(str(archive_location)).password
+    naming = [
+        run(["stats", "--db", archive_location]),
+        run(["stats", "--json", "--db", archive_location]),
+        run(["migrate", "--db", archive_location]),
+    ]
+    others = [run(["search", "nothing-matches-this", "--db", archive_location])]
+    for result in naming + others:
+        text = result.stdout + result.stderr
+        assert result in others or shown_location(archive_location) in text
+        assert password is None or f":{password}@" not in text

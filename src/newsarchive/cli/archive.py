@@ -21,7 +21,7 @@ from newsarchive.model import (
     enrichment_to_dict,
     grouping_to_dict,
 )
-from newsarchive.store import open_store
+from newsarchive.store import open_store, shown_location
 from newsarchive.store.base import EntityRef, SearchQuery, SearchResult, SortOrder
 from newsarchive.store.export import ExportFormat, write_csv, write_file, write_jsonl
 
@@ -198,7 +198,7 @@ def stats(as_json: bool, db: str | None) -> None:
     with open_store(location, readonly=True) as store:
         numbers = store.stats()
     rows = {
-        "database": str(location),
+        "database": shown_location(location),
         "articles": numbers.articles,
         "sources": numbers.sources,
         "revisions": numbers.revisions,
@@ -261,5 +261,5 @@ def serve(db: str | None, host: str, port: int, ingest_token: str | None) -> Non
     settings = _settings(db=db, ingest_token=ingest_token)
     app = create_app(settings)
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Serving {settings.db} at http://{shown}:{port}/ (Ctrl-C to stop)")
+    click.echo(f"Serving {shown_location(settings.db)} at http://{shown}:{port}/ (Ctrl-C to stop)")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,172 @@
+"""PostgreSQL search against SQLite's on the same archive: the same matches, the same top
+hit for a headline's words, mostly the same first page, and the same bounded page for a
+query too common to rank."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+
+from newsarchive.errors import QueryError
+from newsarchive.store import Location, open_store, sqlite_search
+from newsarchive.store.base import SearchQuery, SortOrder, Store
+from tests.backends import PostgresBackend, PostgresServer, SQLiteBackend
+from tests.cli_support import NEWSARCHIVE
+from tests.conftest import DUMPS, SAMPLE
+
+pytestmark = pytest.mark.postgresql
+
+INPUTS = [*sorted(DUMPS.glob("*.txt")), SAMPLE]
+WORDS = [
+    "inflation",
+    "election",
+    "minister",
+    "russia",
+    "moscow",
+    "bank",
+    "rates",
+    "trump",
+    "putin",
+    "ukraine",
+    "talks",
+    "war",
+    "said",
+    "government",
+    "prices",
+    "market",
+    "study",
+    "climate",
+    "science",
+    "research",
+    "police",
+    "court",
+    "president",
+    "party",
+    "vote",
+    "energy",
+    "gas",
+    "elections",
+    "running",
+    "covid-19",
+    "O'Neill",
+]
+SYNTAX = [
+    '"prime minister"',
+    '"interest rates"',
+    "bank AND rates",
+    "putin OR trump",
+    "elect*",
+    "minist*",
+    "russia NOT moscow",
+    "(bank OR court) AND rates",
+    "title:russia",
+]
+
+
+@pytest.fixture(scope="module")
+def archives(
+    postgres_server: PostgresServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Store, Store]]:
+    """The same inputs ingested into SQLite and into PostgreSQL, in the same order."""
+    sqlite_backend = SQLiteBackend(tmp_path_factory.mktemp("sqlite"))
+    postgres_backend = PostgresBackend(postgres_server)
+    try:
+        locations: list[Location] = [sqlite_backend.fresh(), postgres_backend.fresh()]
+        for location in locations:
+            subprocess.run(
+                [str(NEWSARCHIVE), "ingest", "--db", str(location), *map(str, INPUTS)],
+                check=True,
+                capture_output=True,
+            )
+        with open_store(locations[0]) as sqlite, open_store(locations[1]) as postgres:
+            yield sqlite, postgres
+    finally:
+        postgres_backend.close()
+
+
+def _ids(store: Store, query: SearchQuery) -> list[str]:
+    return [hit.id for hit in store.search(query).hits]
+
+
+@pytest.mark.parametrize("text", WORDS + SYNTAX)
+def test_both_backends_find_the_same_articles(archives: tuple[Store, Store], text: str) -> None:
+    sqlite, postgres = archives
+    query = SearchQuery(text, limit=100)
+    expected, got = sqlite.search(query), postgres.search(query)
+
+    assert (got.total, got.bounded) == (expected.total, expected.bounded)
+    assert {h.id for h in got.hits} == {h.id for h in expected.hits}
+    newest = SearchQuery(text, limit=100, sort=SortOrder.NEWEST)
+    assert _ids(postgres, newest) == _ids(sqlite, newest)
+
+
+def test_a_headline_s_words_find_that_article_first_on_both(
+    archives: tuple[Store, Store],
+) -> None:
+    sqlite, postgres = archives
+    checked = 0
+    for article in sqlite.iter_articles():
+        words = sorted((article.title or article.summary or "").split(), key=len)[-2:]
+        words = [w.strip(".,:;!?“”\"'’()") for w in words]
+        if len(words) < 2 or not all(w.isalpha() for w in words):
+            continue
+        query = SearchQuery(" AND ".join(words))
+        expected = _ids(sqlite, query)
+        if not expected or expected[0] != article.id:
+            continue  # another article ranks first on SQLite: not a headline match
+        assert _ids(postgres, query)[0] == article.id, query.text
+        checked += 1
+    assert checked >= 10
+
+
+def test_the_first_pages_mostly_agree(archives: tuple[Store, Store]) -> None:
+    sqlite, postgres = archives
+    overlaps = []
+    firsts = []
+    for text in WORDS:
+        expected = _ids(sqlite, SearchQuery(text, limit=5))
+        if len(expected) < 2:
+            continue
+        got = _ids(postgres, SearchQuery(text, limit=5))
+        overlaps.append(len(set(expected) & set(got)) / len(expected))
+        firsts.append(expected[0] == got[0])
+    assert sum(overlaps) / len(overlaps) >= 0.9
+    assert sum(firsts) / len(firsts) >= 0.7
+
+
+def test_a_query_too_common_to_rank_shows_the_same_newest_page(
+    archives: tuple[Store, Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sqlite, postgres = archives
+    monkeypatch.setattr(sqlite_search, "RANK_WINDOW", 5)
+    monkeypatch.setattr("newsarchive.store.pg_search.RANK_WINDOW", 5)
+    for text in ("the", "said", "the OR a"):
+        for offset in (0, 3):
+            query = SearchQuery(text, limit=4, offset=offset)
+            expected, got = sqlite.search(query), postgres.search(query)
+            assert got.bounded and expected.bounded
+            assert got.total == expected.total == 5
+            assert [h.id for h in got.hits] == [h.id for h in expected.hits]
+
+
+def test_hostile_queries_never_reach_the_server_as_syntax(
+    archives: tuple[Store, Store],
+) -> None:
+    _, postgres = archives
+    hostile = ("it's", "a'b & c | !d", "x:*", "\\' OR 1=1 --", "'); DROP TABLE articles;--", "é")
+    for text in hostile:
+        try:  # an answer, or the same QueryError as SQLite's, never a server error
+            postgres.search(SearchQuery(text))
+        except QueryError as error:
+            assert "double quote" in str(error)
+    assert postgres.stats().articles > 0
+
+
+def test_snippets_highlight_the_query_on_both(archives: tuple[Store, Store]) -> None:
+    sqlite, postgres = archives
+    for text in ("inflation", "minist*", '"prime minister"'):
+        for store in (sqlite, postgres):
+            hits = store.search(SearchQuery(text)).hits
+            assert hits and all("\x02" in hit.snippet for hit in hits), (store, text)
