@@ -1,40 +1,53 @@
-"""Incremental clustering of articles into stories.
+"""Incremental clustering of articles into stories (events), and of stories into topics.
 
 A new article is compared with the stories that share its strongest terms or its entities
 (an inverted index, so the cost does not grow with the archive). Its score against a story
 is the cosine of its term vector with the story's centroid, mixed with the overlap of the
-entities they name (when both name some), minus a penalty that grows with the days between
-the article and the story's time span (an undated article, or an undated story, is judged
-on its text and entities alone). It joins the best story scoring at least ``threshold``,
-else it starts one. After a join, the story is compared with its nearest rivals: two
-stories whose centroids have come close (``merge_threshold``) merge, and the older id
-survives; a union-find of story ids keeps ``story_of`` pointing at the survivor.
+names they share (the enricher's entities; without them, the capitalised phrases of the
+text, ``names.py``), minus a penalty that grows with the days between the article and the
+story's time span (an undated article, or an undated story, is judged on its text and
+names alone). It joins the best story scoring at least ``threshold``, else it starts one.
+After a join, the story is compared with its nearest rivals: two stories whose centroids
+have come close (``merge_threshold``) merge, and the older id survives; a union-find of
+story ids keeps ``story_of`` pointing at the survivor.
 
-``cluster_batch`` runs the same algorithm from scratch in publication order; the benchmark
-(``benchmarks/bench_stories.py``) measures how far it is from incremental clustering in
-arrival order.
+Every story belongs to a topic (``topics.py``): a story's first article picks it, and
+topics merge as evidence grows. ``cluster_batch`` runs the same algorithm from scratch in
+publication order, then merges the stories that have come close (``consolidate``); the
+benchmark (``benchmarks/bench_stories.py``) measures how far it is from incremental
+clustering in arrival order, at both levels.
 """
 
 from __future__ import annotations
 
 import io
-import itertools
 import json
 import math
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date
+from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from newsarchive.model import Article, Enrichment, make_article_id
+from newsarchive.stories import state
 from newsarchive.stories import vectors as vec
 from newsarchive.stories.labels import central_title, key_entities
+from newsarchive.stories.names import capitalised_names
+from newsarchive.stories.options import ClusterOptions
+from newsarchive.stories.topics import TopicGrouper, overlap
 from newsarchive.stories.vectors import SparseVector, TermWeights
 
-FORMAT = "newsarchive-stories/1"
+__all__ = [
+    "ClusterOptions", "Story", "StoryClusterer", "StoryItem", "Topic", "cluster_batch",
+    "clustered", "story_id_for", "story_item",
+]  # fmt: skip
+
+FORMAT = "newsarchive-stories/3"
+FORMAT_1 = "newsarchive-stories/1"  # no topics: read, and its topics rebuilt
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +63,8 @@ class StoryItem:
 
 @dataclass(frozen=True, slots=True)
 class Story:
-    """A story: its label, key entities, articles in timeline order and time span."""
+    """A story (one event or development): its label, key entities, articles in timeline
+    order, time span, and the topic it belongs to."""
 
     id: str
     label: str
@@ -58,25 +72,20 @@ class Story:
     article_ids: tuple[str, ...]
     first: str | None
     last: str | None
+    topic: str = ""
 
 
 @dataclass(frozen=True, slots=True)
-class ClusterOptions:
-    """Thresholds and sizes. ``threshold``, ``merge_threshold`` and ``entity_weight`` were
-    tuned on ECB+ train and dev (never test; see docs/benchmarks.md). ``time_penalty`` is set
-    by judgement: ECB+ dates only half its articles, and tuning there found no gain from it."""
+class Topic:
+    """Related stories: a label (the most central story's), key entities, the stories
+    oldest first, and the time span of their articles."""
 
-    threshold: float = 0.25  # an article joins the best story scoring at least this
-    merge_threshold: float = 0.5  # two stories whose centroids score this merge
-    entity_weight: float = 0.2  # share of the score given to shared entities, when known
-    time_penalty: float = 0.1  # taken off the score of articles far apart in time
-    time_scale_days: float = 7.0
-    keep_terms: int = 60  # of an article's vector
-    centroid_terms: int = 300
-    query_terms: int = 10  # an article's terms looked up in the index
-    postings: int = 64  # most recent stories kept per term or entity
-    candidates: int = 30
-    key_entity_count: int = 10
+    id: str
+    label: str
+    key_entities: tuple[str, ...]
+    story_ids: tuple[str, ...]
+    first: str | None
+    last: str | None
 
 
 def story_item(article: Article, enrichment: Enrichment | None) -> StoryItem:
@@ -108,14 +117,6 @@ def _gap(day: int | None, first: int | None, last: int | None) -> int:
     if day is None or first is None or last is None:
         return 0
     return max(first - day, day - last, 0)
-
-
-def _overlap(a: Iterable[str], b: frozenset[str]) -> float:
-    """Shared entities over the smaller set; -1 when either side names none."""
-    sa = frozenset(a)
-    if not sa or not b:
-        return -1.0
-    return len(sa & b) / min(len(sa), len(b))
 
 
 class _Story:
@@ -152,9 +153,24 @@ class _Story:
         if self.last_day is None or day > self.last_day:
             self.last, self.last_day = published, day
 
+    def gap_to(self, other: _Story) -> int:
+        """Days between the two time spans (0 when they overlap or either is undated)."""
+        if self.first_day is None or self.last_day is None:
+            return 0
+        return max(
+            _gap(self.first_day, other.first_day, other.last_day),
+            _gap(self.last_day, other.first_day, other.last_day),
+        ) * (not _spans_overlap(self, other))
+
+
+def _spans_overlap(a: _Story, b: _Story) -> bool:
+    if None in (a.first_day, a.last_day, b.first_day, b.last_day):
+        return True
+    return a.first_day <= b.last_day and b.first_day <= a.last_day  # type: ignore[operator]
+
 
 class StoryClusterer:
-    """Stories built one article at a time; see the module docstring."""
+    """Stories built one article at a time, and their topics; see the module docstring."""
 
     def __init__(self, options: ClusterOptions | None = None) -> None:
         self.options = options or ClusterOptions()
@@ -162,7 +178,7 @@ class StoryClusterer:
         self._ids: list[str] = []
         self._titles: list[str] = []
         self._published: list[str | None] = []
-        self._entities: list[tuple[str, ...]] = []
+        self._entities: list[tuple[str, ...]] = []  # the names each article was filed with
         self._vectors: list[SparseVector] = []
         self._joined: list[str] = []  # the story each article joined (before later merges)
         self._index: dict[str, int] = {}
@@ -170,6 +186,7 @@ class StoryClusterer:
         self._parent: dict[str, str] = {}
         self._term_postings: dict[int, list[str]] = {}
         self._entity_postings: dict[str, list[str]] = {}
+        self._topics = TopicGrouper(self.options)
         self._seq = 0
 
     def __len__(self) -> int:
@@ -177,57 +194,88 @@ class StoryClusterer:
 
     # -- the algorithm ---------------------------------------------------------------------
 
-    def add(self, item: StoryItem) -> str:
+    def add(self, item: StoryItem, *, counted: bool = False) -> str:
         """File one article; the id of the story it joins or starts. An article already
-        filed is not filed again: its current story is returned."""
+        filed is not filed again: its current story is returned. ``counted``: its terms
+        were counted beforehand (``count``)."""
         if item.article_id in self._index:
             return self.story_of(item.article_id)
-        vector = self._weights.add(item.title, item.text, keep=self.options.keep_terms)
+        keep = self.options.keep_terms
+        vector = self._weights.add(item.title, item.text, keep=keep, counted=counted)
+        names = item.entities
+        if not names and self.options.text_names:
+            names = capitalised_names(item.title, item.text)
         day = _day(item.published)
-        scored = self._score_candidates(vector, item.entities, day)
+        scored = self._score_candidates(vector, names, day)
         if scored and scored[0][0] >= self.options.threshold:
             story = scored[0][1]
         else:
             story = self._new_story(item.article_id)
-        self._file(item, vector, day, story)
+        self._file(item, names, vector, day, story)
+        self._topics.add(story.id, vector, names, (s.id for _, s in scored))
         if scored and story is scored[0][1]:
             story = self._merge_rivals(story, [s for _, s in scored[1:4]])
         return story.id
 
-    def _candidates(self, vector: SparseVector, entities: tuple[str, ...]) -> list[_Story]:
+    def count(self, item: StoryItem) -> None:
+        """Count an article's terms in the document frequencies before it is added (with
+        ``counted=True``): from scratch, every article weighs terms as the whole set does."""
+        if item.article_id not in self._index:
+            self._weights.count(item.title, item.text)
+
+    def consolidate(self) -> int:
+        """Merge the stories whose centroids have come close (``merge_threshold``), each
+        compared with the stories sharing its strongest terms or names, until none do: what
+        one pass in arrival order can miss. The number of merges."""
+        merges = 0
+        for sid in [s.id for s in sorted(self._stories.values(), key=lambda s: s.seq)]:
+            if sid not in self._stories:
+                continue
+            story = self._stories[sid]
+            terms = vec.top_terms(story.centroid, self.options.query_terms)
+            names = [n for n, _ in story.entities.most_common(self.options.key_entity_count)]
+            rivals = [r for r in self._lookup(terms, names) if r is not story]
+            before = len(self._stories)
+            self._merge_rivals(story, rivals[: self.options.candidates])
+            merges += before - len(self._stories)
+        return merges
+
+    def _candidates(self, vector: SparseVector, names: tuple[str, ...]) -> list[_Story]:
+        found = self._lookup(vector.terms[: self.options.query_terms].tolist(), names)
+        return found[: self.options.candidates]
+
+    def _lookup(self, terms: Iterable[int], names: Sequence[str]) -> list[_Story]:
         limit = self.options.postings
         counts: Counter[str] = Counter()
-        for term in vector.terms[: self.options.query_terms].tolist():
+        for term in terms:
             for sid in self._term_postings.get(term, ())[-limit:]:
                 counts[self._find(sid)] += 1
-        for name in entities[: self.options.key_entity_count]:
+        for name in names[: self.options.key_entity_count]:
             for sid in self._entity_postings.get(name, ())[-limit:]:
                 counts[self._find(sid)] += 1
-        return [self._stories[sid] for sid, _ in counts.most_common(self.options.candidates)]
+        return [self._stories[sid] for sid, _ in counts.most_common()]
 
     def _score_candidates(
-        self, vector: SparseVector, entities: tuple[str, ...], day: int | None
+        self, vector: SparseVector, names: tuple[str, ...], day: int | None
     ) -> list[tuple[float, _Story]]:
-        opts = self.options
+        count = self.options.key_entity_count
         scored = []
-        for story in self._candidates(vector, entities):
+        for story in self._candidates(vector, names):
             text = vec.dot(vector, story.centroid) / story.norm if story.norm else 0.0
-            score = self._blend(
-                text, entities[: opts.key_entity_count], story.keys(opts.key_entity_count)
-            )
+            score = self._blend(text, names[:count], story.keys(count))
             penalty = self._penalty(_gap(day, story.first_day, story.last_day))
             scored.append((score - penalty, story))
         scored.sort(key=lambda pair: (-pair[0], pair[1].seq))
         return scored
 
-    def _blend(self, text: float, entities: Iterable[str], keys: frozenset[str]) -> float:
-        """Text similarity, mixed with entity overlap when both sides name entities (an
-        article without known entities is judged on its text alone)."""
-        overlap = _overlap(entities, keys)
-        if overlap < 0:
+    def _blend(self, text: float, names: Iterable[str], keys: frozenset[str]) -> float:
+        """Text similarity, mixed with name overlap when both sides name some (an article
+        without names is judged on its text alone)."""
+        shared = overlap(names, keys)
+        if shared < 0:
             return text
         weight = self.options.entity_weight
-        return (1.0 - weight) * text + weight * overlap
+        return (1.0 - weight) * text + weight * shared
 
     def _penalty(self, gap_days: int) -> float:
         if gap_days <= 0:
@@ -242,28 +290,39 @@ class StoryClusterer:
         self._parent[story.id] = story.id
         return story
 
-    def _file(self, item: StoryItem, vector: SparseVector, day: int | None, story: _Story) -> None:
+    def _file(
+        self,
+        item: StoryItem,
+        names: tuple[str, ...],
+        vector: SparseVector,
+        day: int | None,
+        story: _Story,
+    ) -> None:
         index = len(self._ids)
         self._index[item.article_id] = index
         self._ids.append(item.article_id)
         self._titles.append(item.title)
         self._published.append(item.published)
-        self._entities.append(item.entities)
+        self._entities.append(names)
         self._vectors.append(vector)
         self._joined.append(story.id)
+        self._join(story, index, day)
+
+    def _join(self, story: _Story, index: int, day: int | None) -> None:
+        vector, names = self._vectors[index], self._entities[index]
         story.members.append(index)
-        story.entities.update(dict.fromkeys(item.entities, 1))
-        story.add_dates(item.published, day)
+        story.entities.update(dict.fromkeys(names, 1))
+        story.add_dates(self._published[index], day)
         vec.add_into(story.centroid, vector)
         if len(story.centroid) > 2 * self.options.centroid_terms:
             story.centroid = vec.prune(story.centroid, self.options.centroid_terms)
         story.norm = vec.norm(story.centroid)
-        self._post(story.id, vector, item.entities)
+        self._post(story.id, vector, names)
 
-    def _post(self, sid: str, vector: SparseVector, entities: tuple[str, ...]) -> None:
+    def _post(self, sid: str, vector: SparseVector, names: Sequence[str]) -> None:
         for term in vector.terms[: self.options.query_terms].tolist():
             self._append(self._term_postings.setdefault(term, []), sid)
-        for name in entities[: self.options.key_entity_count]:
+        for name in names[: self.options.key_entity_count]:
             self._append(self._entity_postings.setdefault(name, []), sid)
 
     def _append(self, posting: list[str], sid: str) -> None:
@@ -273,29 +332,19 @@ class StoryClusterer:
                 del posting[: -self.options.postings]
 
     def _merge_rivals(self, story: _Story, rivals: list[_Story]) -> _Story:
-        opts = self.options
+        count = self.options.key_entity_count
         for rival in rivals:
             if rival.id not in self._stories or rival.id == story.id:
                 continue
             text = vec.dict_dot(story.centroid, rival.centroid) / (story.norm * rival.norm or 1.0)
-            score = self._blend(
-                text, story.keys(opts.key_entity_count), rival.keys(opts.key_entity_count)
-            )
-            gap = max(
-                _gap(story.first_day, rival.first_day, rival.last_day),
-                _gap(story.last_day, rival.first_day, rival.last_day),
-            )
-            if story.first_day is not None and rival.first_day is not None:
-                # overlapping spans are no gap
-                gap = 0 if _spans_overlap(story, rival) else gap
-            if score - self._penalty(gap) >= opts.merge_threshold:
+            score = self._blend(text, story.keys(count), rival.keys(count))
+            if score - self._penalty(story.gap_to(rival)) >= self.options.merge_threshold:
                 story = self._merge(story, rival)
         return story
 
     def _merge(self, a: _Story, b: _Story) -> _Story:
         keep, gone = (a, b) if a.seq < b.seq else (b, a)
-        for term, weight in gone.centroid.items():
-            keep.centroid[term] = keep.centroid.get(term, 0.0) + weight
+        vec.add_dict_into(keep.centroid, gone.centroid)
         keep.centroid = vec.prune(keep.centroid, self.options.centroid_terms)
         keep.norm = vec.norm(keep.centroid)
         keep.entities.update(gone.entities)
@@ -306,6 +355,7 @@ class StoryClusterer:
         keep.key_size = -1
         self._parent[gone.id] = keep.id
         del self._stories[gone.id]
+        self._topics.merge_stories(keep.id, gone.id)
         return keep
 
     def _find(self, sid: str) -> str:
@@ -322,27 +372,53 @@ class StoryClusterer:
         """The current story of a filed article (following merges); KeyError if not filed."""
         return self._find(self._joined[self._index[article_id]])
 
+    def topic_of(self, article_id: str) -> str:
+        """The current topic of a filed article's story; KeyError if not filed."""
+        return self._topics.topic_of(self.story_of(article_id))
+
     def stories(self) -> list[Story]:
         """Every story, oldest first, with its articles in timeline order (undated last)."""
+        return [self._story(story) for story in sorted(self._stories.values(), key=_by_seq)]
+
+    def _story(self, story: _Story) -> Story:
+        members = sorted(
+            story.members,
+            key=lambda i: (self._published[i] is None, self._published[i] or "", i),
+        )
+        label = central_title(
+            [self._titles[i] for i in members],
+            [self._vectors[i] for i in members],
+            story.centroid,
+        )
+        return Story(
+            id=story.id,
+            label=label,
+            key_entities=key_entities(story.entities, len(members)),
+            article_ids=tuple(self._ids[i] for i in members),
+            first=story.first,
+            last=story.last,
+            topic=self._topics.topic_of(story.id),
+        )
+
+    def topics(self) -> list[Topic]:
+        """Every topic, oldest first: its stories oldest first, labelled by the story whose
+        articles are closest to the topic's (on a tie, the older)."""
+        stories: dict[str, list[_Story]] = {}
+        for story in sorted(self._stories.values(), key=_by_seq):
+            stories.setdefault(self._topics.topic_of(story.id), []).append(story)
         out = []
-        for story in sorted(self._stories.values(), key=lambda s: s.seq):
-            members = sorted(
-                story.members,
-                key=lambda i: (self._published[i] is None, self._published[i] or "", i),
-            )
-            label = central_title(
-                [self._titles[i] for i in members],
-                [self._vectors[i] for i in members],
-                story.centroid,
-            )
+        for tid, centroid, names, size in self._topics.live():
+            members = stories.get(tid, [])
+            central = max(members, key=lambda s: _closeness(s, centroid), default=None)
+            days = [d for s in members for d in (s.first, s.last) if d is not None]
             out.append(
-                Story(
-                    id=story.id,
-                    label=label,
-                    key_entities=key_entities(story.entities, len(members)),
-                    article_ids=tuple(self._ids[i] for i in members),
-                    first=story.first,
-                    last=story.last,
+                Topic(
+                    id=tid,
+                    label=self._story(central).label if central is not None else "",
+                    key_entities=key_entities(names, size),
+                    story_ids=tuple(s.id for s in members),
+                    first=min(days, default=None),
+                    last=max(days, default=None),
                 )
             )
         return out
@@ -350,8 +426,10 @@ class StoryClusterer:
     # -- bytes -----------------------------------------------------------------------------
 
     def to_bytes(self) -> bytes:
-        """The whole state as an ``.npz`` of plain arrays and one JSON document (no pickle)."""
-        live = sorted(self._stories.values(), key=lambda s: s.seq)
+        """The whole state as an uncompressed ``.npz`` of plain arrays and one JSON document
+        (no pickle): the arrays are hashed term ids and weights, which compress poorly, and
+        compressing cost seconds on every write of a large archive."""
+        live = sorted(self._stories.values(), key=_by_seq)
         meta = {
             "format": FORMAT,
             "options": asdict(self.options),
@@ -365,95 +443,99 @@ class StoryClusterer:
             "stories": [
                 [s.id, s.seq, s.first, s.last, s.members, sorted(s.entities.items())] for s in live
             ],
+            "topics": self._topics.to_meta(),
         }  # fmt: skip
         arrays = {
             "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), np.uint8),
             "df": self._weights.df,
-            **_pack("vec", [(v.terms, v.weights) for v in self._vectors]),
-            **_pack("cen", [_dict_arrays(s.centroid) for s in live]),
+            **state.pack("vec", [(v.terms, v.weights) for v in self._vectors]),
+            **state.pack("cen", [state.dict_row(s.centroid) for s in live]),
+            **state.pack("top", [state.dict_row(c) for c in self._topics.centroids()]),
         }
         buffer = io.BytesIO()
-        np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
+        np.savez(buffer, **arrays)  # type: ignore[arg-type]
         return buffer.getvalue()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> StoryClusterer:
+        """A clusterer from ``to_bytes``. A state of format 1 (before topics) keeps its
+        articles, stories and options; its topics are rebuilt from its articles."""
         with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
             loaded = {name: arrays[name] for name in arrays.files}
         meta = json.loads(loaded["meta"].tobytes().decode("utf-8"))
-        if meta.get("format") != FORMAT:
+        if meta.get("format") not in (FORMAT, FORMAT_1):
             raise ValueError(f"not a story clusterer state ({meta.get('format')!r})")
-        self = cls(ClusterOptions(**meta["options"]))
+        known = {f.name for f in fields(ClusterOptions)}
+        self = cls(ClusterOptions(**{k: v for k, v in meta["options"].items() if k in known}))
         self._weights = TermWeights(loaded["df"].astype(np.int32), meta["documents"])
         self._seq = meta["seq"]
         ids, titles, published, entities, joined = meta["articles"]
         self._ids, self._titles, self._published, self._joined = ids, titles, published, joined
         self._entities = [tuple(e) for e in entities]
         self._index = {article_id: i for i, article_id in enumerate(ids)}
-        self._vectors = [SparseVector(t, w) for t, w in _unpack("vec", loaded)]
+        self._vectors = [SparseVector(t, w) for t, w in state.unpack("vec", loaded)]
         self._parent = meta["parent"]
-        centroids = _unpack("cen", loaded)
-        for (sid, seq, first, last, members, counts), (terms, weights) in zip(
-            meta["stories"], centroids, strict=True
-        ):
-            story = _Story(sid, seq)
-            story.members, story.entities = members, Counter(dict(counts))
-            story.add_dates(first, _day(first))
-            story.add_dates(last, _day(last))
-            story.centroid = dict(zip(terms.tolist(), weights.tolist(), strict=True))
+        for row, centroid in zip(meta["stories"], state.unpack("cen", loaded), strict=True):
+            story = _loaded_story(row)
+            story.centroid = state.row_dict(centroid)
             story.norm = vec.norm(story.centroid)
-            self._stories[sid] = story
+            self._stories[story.id] = story
         for i, vector in enumerate(self._vectors):
             self._post(self._find(self._joined[i]), vector, self._entities[i])
+        if "topics" in meta:
+            centroids = [state.row_dict(row) for row in state.unpack("top", loaded)]
+            self._topics = TopicGrouper.from_meta(self.options, meta["topics"], centroids)
+        else:
+            self._rebuild_topics()
         return self
 
+    def _rebuild_topics(self) -> None:
+        """Topics for a state that had none: its articles replayed in arrival order, each
+        with its current story, against the stories sharing its terms or names."""
+        for i, vector in enumerate(self._vectors):
+            names = self._entities[i]
+            rivals = [s.id for s in self._candidates(vector, names)]
+            self._topics.add(self._find(self._joined[i]), vector, names, rivals)
 
-def _spans_overlap(a: _Story, b: _Story) -> bool:
-    assert a.first_day is not None and a.last_day is not None
-    assert b.first_day is not None and b.last_day is not None
-    return a.first_day <= b.last_day and b.first_day <= a.last_day
+
+def _by_seq(story: _Story) -> int:
+    return story.seq
 
 
-def _dict_arrays(centroid: dict[int, float]) -> tuple[NDArray[np.int32], NDArray[np.float32]]:
-    return (
-        np.fromiter(centroid.keys(), np.int32, len(centroid)),
-        np.fromiter(centroid.values(), np.float32, len(centroid)),
+def _closeness(story: _Story, centroid: dict[int, float]) -> float:
+    return vec.dict_dot(story.centroid, centroid) / (story.norm or 1.0)
+
+
+def _loaded_story(row: list[Any]) -> _Story:
+    sid, seq, first, last, members, counts = row
+    story = _Story(sid, seq)
+    story.members, story.entities = members, Counter(dict(counts))
+    story.add_dates(first, _day(first))
+    story.add_dates(last, _day(last))
+    return story
+
+
+def clustered(items: Sequence[StoryItem], options: ClusterOptions | None = None) -> StoryClusterer:
+    """Stories and topics from scratch: the incremental algorithm over ``items`` in
+    publication order (undated articles last, in the given order), then ``consolidate``."""
+    order = sorted(
+        range(len(items)),
+        key=lambda i: (
+            _day(items[i].published) is None,
+            items[i].published or "",
+            zlib.crc32(items[i].article_id.encode("utf-8")),
+        ),
     )
-
-
-def _pack(
-    name: str, rows: Sequence[tuple[NDArray[np.int32], NDArray[np.float32]]]
-) -> dict[str, NDArray[np.generic]]:
-    sizes = np.array([len(t) for t, _ in rows], np.int64)
-    empty_t, empty_w = np.zeros(0, np.int32), np.zeros(0, np.float32)
-    return {
-        f"{name}_offsets": np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
-        f"{name}_terms": np.concatenate([empty_t, *(t for t, _ in rows)]).astype(np.int32),
-        f"{name}_weights": np.concatenate([empty_w, *(w for _, w in rows)]).astype(np.float32),
-    }
-
-
-def _unpack(
-    name: str, arrays: dict[str, NDArray[np.generic]]
-) -> list[tuple[NDArray[np.int32], NDArray[np.float32]]]:
-    offsets = arrays[f"{name}_offsets"].tolist()
-    terms, weights = arrays[f"{name}_terms"], arrays[f"{name}_weights"]
-    return [
-        (terms[a:b].astype(np.int32), weights[a:b].astype(np.float32))
-        for a, b in itertools.pairwise(offsets)
-    ]
+    clusterer = StoryClusterer(options)
+    for i in order:
+        clusterer.add(items[i])
+    clusterer.consolidate()
+    return clusterer
 
 
 def cluster_batch(
     items: Sequence[StoryItem], options: ClusterOptions | None = None
 ) -> dict[str, str]:
-    """Stories from scratch: the incremental algorithm over ``items`` in publication
-    order (undated articles last, in the given order); article id -> story id."""
-    order = sorted(
-        range(len(items)),
-        key=lambda i: (_day(items[i].published) is None, items[i].published or "", i),
-    )
-    clusterer = StoryClusterer(options)
-    for i in order:
-        clusterer.add(items[i])
+    """Stories from scratch (``clustered``): article id -> story id."""
+    clusterer = clustered(items, options)
     return {item.article_id: clusterer.story_of(item.article_id) for item in items}

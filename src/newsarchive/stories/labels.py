@@ -17,7 +17,7 @@ def central_title(
     for title, vector in zip(titles, vectors, strict=True):
         if not title.strip():
             continue
-        score = dot(vector, centroid)
+        score = round(dot(vector, centroid), 5)  # stored centroids are float32
         if score > best_score:
             best, best_score = title, score
     return best

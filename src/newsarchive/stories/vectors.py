@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -50,16 +51,18 @@ class TermWeights:
         self.df = np.zeros(N_FEATURES, np.int32) if df is None else df
         self.documents = documents
 
-    def add(self, title: str, text: str, *, keep: int) -> SparseVector:
-        """Count the article's terms, then return its vector: the ``keep`` strongest terms.
+    def add(self, title: str, text: str, *, keep: int, counted: bool = False) -> SparseVector:
+        """Count the article's terms (unless ``counted`` beforehand), then return its
+        vector: the ``keep`` strongest terms.
 
         The title counts twice: it names the event in the fewest words."""
-        counts = _VECTORIZER.transform([f"{title}\n{title}\n{text}"])
+        counts = _term_counts(title, text)
         terms = counts.indices.astype(np.int32)
         if terms.size == 0:
             return EMPTY
-        self.documents += 1
-        self.df[terms] += 1
+        if not counted:
+            self.documents += 1
+            self.df[terms] += 1
         idf = np.log((1.0 + self.documents) / (1.0 + self.df[terms])) + 1.0
         weights = (1.0 + np.log(counts.data)) * idf
         if terms.size > keep:
@@ -68,6 +71,18 @@ class TermWeights:
         order = np.argsort(-weights, kind="stable")
         weights = weights[order] / math.sqrt(float(np.dot(weights, weights)))
         return SparseVector(terms[order], weights.astype(np.float32))
+
+    def count(self, title: str, text: str) -> None:
+        """Count an article's terms ahead of ``add(..., counted=True)``: clustering from
+        scratch knows every article's terms before it weighs the first."""
+        terms = _term_counts(title, text).indices
+        if terms.size:
+            self.documents += 1
+            self.df[terms] += 1
+
+
+def _term_counts(title: str, text: str) -> Any:
+    return _VECTORIZER.transform([f"{title}\n{title}\n{text}"])
 
 
 def dot(vector: SparseVector, centroid: dict[int, float]) -> float:
@@ -103,3 +118,9 @@ def norm(centroid: dict[int, float]) -> float:
 
 def top_terms(centroid: dict[int, float], count: int) -> list[int]:
     return [t for t, _ in sorted(centroid.items(), key=lambda item: -item[1])[:count]]
+
+
+def add_dict_into(centroid: dict[int, float], other: dict[int, float]) -> None:
+    get = centroid.get
+    for t, w in other.items():
+        centroid[t] = get(t, 0.0) + w
