@@ -286,3 +286,14 @@ def test_show_source_gives_back_the_page_exactly_as_read(archive_location: Locat
     original = invoke(["show", article_id, "--source", "--db", db])
     assert original.exit_code == 0
     assert original.stdout_bytes == page.read_bytes()
+
+
+def test_parse_reads_pages_in_several_workers_in_input_order() -> None:
+    site = Path(__file__).resolve().parent / "site"
+    pages = sorted(str(p) for p in site.rglob("*.html"))
+    assert len(pages) >= 5
+    one = run(["parse", "--workers", "1", *pages])
+    two = run(["parse", "--workers", "2", *pages])
+    assert one.returncode == two.returncode == 0, one.stderr + two.stderr
+    assert one.stdout and two.stdout == one.stdout  # same articles, same order
+    assert two.stderr == one.stderr

@@ -82,6 +82,11 @@ def _web_options(func: F) -> F:
             default=DEFAULT_PAGE_SECONDS, show_default=True,
             help="Time limit for reading one web page; a page over it is skipped.",
         ),
+        click.option(
+            "--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+            help="Processes reading web pages (HTML, WARC records) at once; output keeps the"
+            " input order.",
+        ),
     ]  # fmt: skip
     for option in reversed(options):
         func = option(func)
@@ -96,6 +101,7 @@ def _read_options(settings: Settings, flags: dict[str, Any]) -> ReadOptions:
         timeout=flags["timeout"],
         delay=flags["delay"],
         page_seconds=flags["page_seconds"],
+        workers=flags["workers"],
     )
 
 
