@@ -28,6 +28,7 @@ from typing import Any
 import psycopg
 
 from newsarchive.errors import QueryError
+from newsarchive.store import pg_search_stats as stats_module
 from newsarchive.store.base import (
     HIGHLIGHT_CLOSE,
     HIGHLIGHT_OPEN,
@@ -44,10 +45,6 @@ RANK_WINDOW = 2_000
 # occurrences of the weights {D, C, B, A} (scaled to 0..1, hence * 10)
 WEIGHTS = "{0.2, 0.1, 0.5, 1.0}"
 K1, B = 1.2, 0.75
-IDF_COUNT_LIMIT = 5_000  # a phrase's matches are counted up to here, then estimated
-IDF_SAMPLE = 5_000  # from its share of this many newest documents
-EXACT_STATS_BELOW = 5_000  # documents; above, their number is the planner's estimate
-LENGTH_SAMPLE = 500  # documents whose average length stands for the archive's
 SNIPPET_WORDS = 24
 EXCERPT_BEFORE, EXCERPT_CHARS = 160, 420  # the body's excerpt around a probable match
 HEADLINE = (
@@ -179,37 +176,67 @@ def _syntax_error(text: str, what: str) -> QueryError:
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """The FROM and WHERE clauses over ``articles_fts f`` (and ``articles a`` when dates
-    filter), with ``q.query`` the tsquery (folded to a constant when planned)."""
+    """The joins and WHERE clause over ``articles_fts f`` (the search documents, or a
+    sample of them) with ``q.query`` the tsquery."""
 
-    source: str
+    tsquery: str
+    joins: str
     where: str
-    params: tuple[object, ...]
+    params: tuple[object, ...]  # the WHERE clause's
+
+    @property
+    def matching(self) -> tuple[object, ...]:
+        """The parameters of ``SELECT ... FROM {source} WHERE {where}``."""
+        return (self.tsquery, *self.params)
+
+    def source(self, documents: str = "articles_fts f") -> str:
+        return (
+            f"{documents} CROSS JOIN (SELECT to_tsquery('{SEARCH_CONFIG}', %s) AS query) q"
+            + self.joins
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A hit's article fields, as the page's statement returns them."""
+
+    num: int
+    score: float
+    fields: tuple[Any, ...]  # id, title, summary, body, captions, published, categories
+
+
+# a page's article fields, from ``p`` (num, score) joined to ``articles a``
+_FIELDS = (
+    "SELECT p.num, p.score, a.id, a.title, a.summary, a.body, a.captions, a.published,"
+    " (SELECT array_agg(c.name ORDER BY ac.position) FROM article_categories ac"
+    " JOIN categories c ON c.id = ac.category_id WHERE ac.article_num = a.num)"
+    " FROM p JOIN articles a ON a.num = p.num"
+)
 
 
 def run_search(db: psycopg.Connection[Any], query: SearchQuery) -> SearchResult:
     parsed = parse_query(query.text)
-    tsquery = parsed.tsquery
-    plan = _plan(query, tsquery)
+    plan = _plan(query, parsed.tsquery)
+    stats, sample = _probe(db, plan)
     window = RANK_WINDOW
-    matches = _window_count(db, plan, window)
-    if matches > window and query.sort is SortOrder.RELEVANCE:
-        ranked = _newest(db, query, plan, window)
-    elif matches == 0:
-        ranked = []
+    if sample is not None and stats_enough(stats, *sample, window):
+        matches = window + 1  # surely more than the window: never counted
     else:
-        rank = _bm25(db, parsed.phrases)
-        ranked = _ranked(db, query, plan, rank, window, matches > window)
-    hits = _hits(db, tsquery, ranked)
+        matches = _window_count(db, plan, window)
+    if matches > window and query.sort is SortOrder.RELEVANCE:
+        rows = _newest(db, query, plan, window)
+    elif matches == 0:
+        rows = []
+    else:
+        rows = _ranked(db, query, plan, stats, parsed.phrases, window, matches > window)
+    hits = _hits(db, parsed.tsquery, rows)
     return SearchResult(hits=hits, total=min(matches, window), bounded=matches > window)
 
 
 def _plan(query: SearchQuery, tsquery: str) -> _Plan:
-    source = f"articles_fts f CROSS JOIN (SELECT to_tsquery('{SEARCH_CONFIG}', %s) AS query) q"
-    where = ["f.document @@ q.query"]
-    params: list[object] = [tsquery]
+    joins, where, params = "", ["f.document @@ q.query"], list[object]()
     if query.date_from or query.date_to:
-        source += " JOIN articles a ON a.num = f.num"
+        joins = " JOIN articles a ON a.num = f.num"
         if query.date_from:
             where.append("a.published >= %s")
             params.append(query.date_from)
@@ -227,188 +254,176 @@ def _plan(query: SearchQuery, tsquery: str) -> _Plan:
             "NOT EXISTS (SELECT 1 FROM groupings g WHERE g.article_num = f.num"
             " AND g.duplicate_of IS NOT NULL)"
         )
-    return _Plan(source, " AND ".join(where), tuple(params))
+    return _Plan(tsquery, joins, " AND ".join(where), tuple(params))
+
+
+def _probe(
+    db: psycopg.Connection[Any], plan: _Plan
+) -> tuple[stats_module.Archive, tuple[int, int] | None]:
+    """The archive's statistics (refreshed when a search document was added since), and
+    in a large archive how many of the fixed sample's documents match: (matched, sampled).
+    """
+    newest = "(SELECT max(num) FROM articles_fts)"
+    known = stats_module.cached(db)
+    sampling = known is not None and known.sampled
+    sample = (
+        f"SELECT {newest}, count(*) FILTER (WHERE {plan.where}), count(*)"
+        f" FROM {plan.source(stats_module.sample_source(known))}"
+        if known is not None and sampling
+        else f"SELECT {newest}"
+    )
+    row = db.execute(sample, (*plan.params, plan.tsquery) if sampling else ()).fetchone()
+    assert row is not None
+    stats = stats_module.archive(db, int(row[0] or 0))
+    if not stats.sampled:
+        return stats, None
+    if stats is not known or not sampling:  # refreshed: sample with its new percentage
+        found = db.execute(
+            f"SELECT count(*) FILTER (WHERE {plan.where}), count(*)"
+            f" FROM {plan.source(stats_module.sample_source(stats))}",
+            (*plan.params, plan.tsquery),
+        ).fetchone()
+        assert found is not None
+        return stats, (int(found[0]), int(found[1]))
+    return stats, (int(row[1]), int(row[2]))
+
+
+def stats_enough(stats: stats_module.Archive, matched: int, sampled: int, window: int) -> bool:
+    return stats_module.enough(stats, matched, sampled, window)
 
 
 def _window_count(db: psycopg.Connection[Any], plan: _Plan, window: int) -> int:
-    """How many matches there are, counted up to one past the window (any matches: the
-    GIN index gives them in the table's order, and counting stops there)."""
+    """How many matches there are, counted up to one past the window."""
     row = db.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM {plan.source} WHERE {plan.where} LIMIT %s) m",
-        (*plan.params, window + 1),
+        f"SELECT count(*) FROM (SELECT FROM {plan.source()} WHERE {plan.where} LIMIT %s) m",
+        (*plan.matching, window + 1),
     ).fetchone()
     return int(row[0]) if row else 0
 
 
 def _newest(
     db: psycopg.Connection[Any], query: SearchQuery, plan: _Plan, window: int
-) -> list[tuple[int, float]]:
+) -> list[_Row]:
     """A very common query's page: its most recently added matches, newest first (the
     planner walks the table backwards, testing each row, until the page is full)."""
     limit = max(0, min(query.limit, window - query.offset))
     rows = db.execute(
-        f"SELECT f.num FROM {plan.source} WHERE {plan.where}"
-        " ORDER BY f.num DESC LIMIT %s OFFSET %s",
-        (*plan.params, limit, max(query.offset, 0)),
+        f"WITH p AS MATERIALIZED (SELECT f.num, 0.0::float8 AS score FROM {plan.source()}"
+        f" WHERE {plan.where} ORDER BY f.num DESC LIMIT %s OFFSET %s)"
+        f" {_FIELDS} ORDER BY p.num DESC",
+        (*plan.matching, limit, max(query.offset, 0)),
     ).fetchall()
-    return [(int(num), 0.0) for (num,) in rows]
+    return [_Row(int(row[0]), 0.0, tuple(row[2:])) for row in rows]
 
 
 def _ranked(
     db: psycopg.Connection[Any],
     query: SearchQuery,
     plan: _Plan,
-    rank: _Rank,
+    stats: stats_module.Archive,
+    phrases: tuple[str, ...],
     window: int,
     over: bool,
-) -> list[tuple[int, float]]:
-    """The page of hits by relevance or by date; ``over`` (more matches than the window,
-    sorting by date) keeps the newest ``window`` matches first, as SQLite does."""
-    cut = f"ORDER BY f.num DESC LIMIT {int(window)}" if over else ""
+) -> list[_Row]:
+    """The page of hits by relevance (bm25 of every match) or by date (bm25 of the page's
+    hits only); ``over`` (more matches than the window, sorting by date) keeps the newest
+    ``window`` matches first, as SQLite does."""
+    frequencies = stats_module.frequencies(db, stats, phrases, SEARCH_CONFIG)
+    rank, rank_params = _bm25(stats, phrases, frequencies)
+    page = (max(query.limit, 0), max(query.offset, 0))
     if query.sort is SortOrder.NEWEST:
-        order = "a.published DESC NULLS LAST, w.num DESC"
-        joined = " JOIN articles a ON a.num = w.num"
+        cut = f"ORDER BY f.num DESC LIMIT {int(window)}" if over else ""
+        sql = (
+            f"WITH w AS MATERIALIZED (SELECT f.num FROM {plan.source()} WHERE {plan.where}"
+            f" {cut}), d AS (SELECT w.num, (SELECT published FROM articles x"
+            " WHERE x.num = w.num) AS published FROM w ORDER BY 2 DESC NULLS LAST, 1 DESC"
+            f" LIMIT %s OFFSET %s), p AS MATERIALIZED (SELECT d.num, d.published, {rank}"
+            " AS score FROM d JOIN articles_fts f ON f.num = d.num)"
+            f" {_FIELDS} ORDER BY p.published DESC NULLS LAST, p.num DESC"
+        )
+        params = (*plan.matching, *page, *rank_params)
     else:
-        order, joined = "w.score DESC, w.num DESC", ""
-    rows = db.execute(
-        f"WITH w AS MATERIALIZED (SELECT f.num, {rank.sql} AS score FROM {plan.source}"
-        f" WHERE {plan.where} {cut})"
-        f" SELECT w.num, w.score FROM w{joined} ORDER BY {order} LIMIT %s OFFSET %s",
-        (*rank.params, *plan.params, max(query.limit, 0), max(query.offset, 0)),
-    ).fetchall()
-    return [(int(num), float(score)) for num, score in rows]
+        sql = (
+            f"WITH w AS MATERIALIZED (SELECT f.num, {rank} AS score FROM {plan.source()}"
+            f" WHERE {plan.where}), p AS MATERIALIZED (SELECT num, score FROM w"
+            " ORDER BY score DESC, num DESC LIMIT %s OFFSET %s)"
+            f" {_FIELDS} ORDER BY p.score DESC, p.num DESC"
+        )
+        params = (*rank_params, *plan.matching, *page)
+    rows = db.execute(sql, params).fetchall()
+    return [_Row(int(row[0]), float(row[1]), tuple(row[2:])) for row in rows]
 
 
-@dataclass(frozen=True, slots=True)
-class _Rank:
-    """A document's bm25 score as an SQL expression over ``articles_fts f``."""
-
-    sql: str
-    params: tuple[object, ...]
-
-
-def _bm25(db: psycopg.Connection[Any], phrases: tuple[str, ...]) -> _Rank:
-    """FTS5's bm25: for each phrase, its IDF (over the whole archive) times its weighted
-    frequency in the document, saturated (k1) and normalised by the document's length
-    against the average (b)."""
-    documents, average, hits = _archive_stats(db, phrases)
-    frequencies, terms = [], []
-    for n, count in enumerate(hits):
+def _bm25(
+    stats: stats_module.Archive, phrases: tuple[str, ...], frequencies: list[int]
+) -> tuple[str, tuple[object, ...]]:
+    """FTS5's bm25 as an SQL expression over ``articles_fts f``: for each phrase, its IDF
+    (over the whole archive) times its weighted frequency in the document, saturated (k1)
+    and normalised by the document's length against the average (b)."""
+    documents, average = stats.documents, max(stats.average, 1.0)
+    columns, terms = [], []
+    for n, count in enumerate(frequencies):
         idf = max(math.log((documents - count + 0.5) / (count + 0.5)), 1e-6)
-        frequencies.append(
+        columns.append(
             f"10 * ts_rank_cd('{WEIGHTS}', f.document, to_tsquery('{SEARCH_CONFIG}', %s), 0)"
             f" AS t{n}"
         )
         terms.append(
             f"{idf!r} * (x.t{n} * {K1 + 1}) / (x.t{n}"
-            f" + {K1} * ({1 - B} + {B} * f.words / {max(average, 1.0)!r}))"
+            f" + {K1} * ({1 - B} + {B} * f.words / {average!r}))"
         )
     # OFFSET 0 keeps each frequency computed once (not inlined where it is used)
-    score = f"(SELECT {' + '.join(terms)} FROM (SELECT {', '.join(frequencies)} OFFSET 0) x)"
-    return _Rank(score, phrases)
+    return f"(SELECT {' + '.join(terms)} FROM (SELECT {', '.join(columns)} OFFSET 0) x)", phrases
 
 
-def _archive_stats(
-    db: psycopg.Connection[Any], phrases: tuple[str, ...]
-) -> tuple[int, float, list[int]]:
-    """How many documents, their average length, and how many match each phrase. Exact
-    in a small archive; in a large one the number is the planner's estimate, the average
-    comes from a sample of pages, and a phrase with more than ``IDF_COUNT_LIMIT`` matches
-    gets its share of the newest ``IDF_SAMPLE`` documents."""
-    counted = phrases
-    matching = f"f.document @@ to_tsquery('{SEARCH_CONFIG}', %s)"
-    count = f"(SELECT count(*) FROM (SELECT 1 FROM articles_fts f WHERE {matching} LIMIT %s) m)"
-    row = db.execute(
-        "SELECT CASE WHEN c.rows < %s THEN (SELECT count(*) FROM articles_fts) ELSE c.rows END,"
-        " CASE WHEN c.rows < %s THEN (SELECT avg(words) FROM articles_fts)"
-        " ELSE (SELECT avg(words) FROM articles_fts TABLESAMPLE SYSTEM"
-        " (least(100, 100.0 * %s / c.rows))) END"
-        + "".join(f", {count}" for _ in counted)
-        + " FROM (SELECT greatest(reltuples, 0)::bigint AS rows FROM pg_class"
-        " WHERE oid = 'articles_fts'::regclass) c",
-        (
-            EXACT_STATS_BELOW,
-            EXACT_STATS_BELOW,
-            LENGTH_SAMPLE,
-            *(value for phrase in counted for value in (phrase, IDF_COUNT_LIMIT)),
-        ),
-    ).fetchone()
-    assert row is not None
-    documents, average = int(row[0]), float(row[1] or 0.0)
-    hits = [int(value) for value in row[2:]]
-    for n, phrase in enumerate(counted):
-        if hits[n] >= IDF_COUNT_LIMIT:  # too many to count: the newest documents' share
-            found = db.execute(
-                f"SELECT count(*) FILTER (WHERE {matching}), count(*) FROM (SELECT f.document"
-                " FROM articles_fts f ORDER BY f.num DESC LIMIT %s) f",
-                (phrase, IDF_SAMPLE),
-            ).fetchone()
-            assert found is not None
-            share = int(found[0]) / max(int(found[1]), 1)
-            hits[n] = max(hits[n], round(share * documents))
-    return documents, average, hits
-
-
-def _hits(
-    db: psycopg.Connection[Any], tsquery: str, ranked: list[tuple[int, float]]
-) -> tuple[SearchHit, ...]:
-    """Listing fields, categories and snippets of the page's rows only, in one statement.
-
-    ``ts_headline`` parses the whole text it is given, so the body's is first tried on
-    an excerpt around the first place a query word seems to be (``_probe``), and on the
-    whole body only when that excerpt has no match."""
-    if not ranked:
+def _hits(db: psycopg.Connection[Any], tsquery: str, rows: list[_Row]) -> tuple[SearchHit, ...]:
+    """The page's hits with their snippets: ``ts_headline`` parses the whole text it is
+    given, so each long text is cut first to an excerpt around the first place a word of
+    the query seems to be (``_excerpt``), and all of the page's texts go in one statement.
+    """
+    if not rows:
         return ()
-    headline = f"ts_headline('{SEARCH_CONFIG}', %(text)s, q.query, %(options)s)"
-    excerpt = (
-        "substr(a.body, greatest(1, p.at - %(before)s), %(chars)s)"
-        if (probe := _probe(tsquery))
-        else "''"
-    )
-    rows = {
-        int(row[0]): row[1:]
-        for row in db.execute(
-            "SELECT a.num, a.id, a.title, a.summary, a.body, a.captions, a.published,"
-            " (SELECT array_agg(c.name ORDER BY ac.position) FROM article_categories ac"
-            " JOIN categories c ON c.id = ac.category_id WHERE ac.article_num = a.num),"
-            f" {headline.replace('%(text)s', 'coalesce(a.title, %(empty)s)')},"
-            f" {headline.replace('%(text)s', 'coalesce(a.summary, %(empty)s)')},"
-            f" CASE WHEN strpos(e.h, %(open)s) > 0 THEN e.h"
-            f" ELSE {headline.replace('%(text)s', 'a.body')} END,"
-            f" {headline.replace('%(text)s', 'a.captions')}"
-            f" FROM articles a CROSS JOIN (SELECT to_tsquery('{SEARCH_CONFIG}', %(query)s)"
-            " AS query) q CROSS JOIN LATERAL (SELECT strpos(lower(a.body), %(probe)s) AS at) p"
-            " CROSS JOIN LATERAL"
-            f" (SELECT CASE WHEN p.at > 0 THEN {headline.replace('%(text)s', excerpt)}"
-            " ELSE %(empty)s END AS h) e WHERE a.num = ANY(%(nums)s)",
-            {
-                "options": HEADLINE,
-                "query": tsquery,
-                "nums": [num for num, _ in ranked],
-                "probe": probe or "",
-                "before": EXCERPT_BEFORE,
-                "chars": EXCERPT_CHARS,
-                "open": HIGHLIGHT_OPEN,
-                "empty": "",
-            },
+    probes = _probes(tsquery)
+    texts = [
+        _excerpt(text or "", probes) for row in rows for text in row.fields[1:5]
+    ]  # title, summary, body, captions
+    headlines = [
+        str(h)
+        for (h,) in db.execute(
+            f"SELECT ts_headline('{SEARCH_CONFIG}', t, to_tsquery('{SEARCH_CONFIG}', %s), %s)"
+            " FROM unnest(%s::text[]) WITH ORDINALITY u(t, i) ORDER BY i",
+            (tsquery, HEADLINE, texts),
         )
-    }
-    return tuple(_hit(rows[num], score) for num, score in ranked if num in rows)
+    ]
+    return tuple(
+        _hit(row.fields, row.score, headlines[4 * n : 4 * n + 4]) for n, row in enumerate(rows)
+    )
 
 
-def _probe(tsquery: str) -> str | None:
-    """The start of a word of the query, lower-cased (its longest ASCII word, cut before
-    where a suffix may begin), or None."""
+def _probes(tsquery: str) -> list[str]:
+    """The starts of the query's words, lower-cased, longest first (each cut before where
+    a suffix may begin)."""
     quoted = " ".join(re.findall(r"'((?:[^']|'')*)'", tsquery))
-    words = [w for w in re.findall(r"[^\W_]+", quoted) if w.isascii()]
-    if not words:
-        return None
-    word = str(max(words, key=len)).lower()
-    return word if len(word) <= 4 else word[: max(4, len(word) - 3)]
+    words = sorted({w.lower() for w in re.findall(r"[^\W_]+", quoted)}, key=len, reverse=True)
+    return [w if len(w) <= 4 else w[: max(4, len(w) - 3)] for w in words]
 
 
-def _hit(row: tuple[Any, ...], score: float) -> SearchHit:
-    article_id, title, summary, body, captions, published, categories, *headlines = row
+def _excerpt(text: str, probes: list[str]) -> str:
+    """A long text's excerpt around the first place one of the query's words seems to
+    be (the longest word first), or its start."""
+    if len(text) <= EXCERPT_CHARS:
+        return text
+    lowered = text.lower()
+    for probe in probes:
+        found = re.search(r"(?<![^\W_])" + re.escape(probe), lowered)
+        if found:
+            start = max(0, found.start() - EXCERPT_BEFORE)
+            return text[start : start + EXCERPT_CHARS]
+    return text[:EXCERPT_CHARS]
+
+
+def _hit(row: tuple[Any, ...], score: float, headlines: list[str]) -> SearchHit:
+    article_id, title, summary, body, captions, published, categories = row
     headline = title or summary or body.split("\n\n", 1)[0]
     texts = (title or "", summary or "", body, captions)
     return SearchHit(

@@ -1,0 +1,131 @@
+"""What PostgreSQL search knows of the whole archive, kept per connection.
+
+bm25 needs the number of documents, their average length and each phrase's number of
+matching documents; counting those on every search would grow with the archive. They
+are kept per connection (``archive``) and thrown away when the newest search document
+changes (``articles_fts``'s largest ``num``, one index page to read): the number of
+documents is exact in a small archive and the planner's estimate (``reltuples``) in a
+large one, the average length comes from a fixed sample of pages, and a phrase's
+matches are counted up to ``DF_COUNT_LIMIT``, past which its share of the sample
+stands for it.
+
+``enough`` decides, from the same fixed sample, whether a query surely has more than a
+given number of matches (a lower confidence bound of its share of the sample times the
+archive's size), so a query too common to rank is never counted match by match.
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+
+EXACT_BELOW = 20_000  # documents; above, their number is the planner's estimate
+SAMPLE_ROWS = 800  # documents in the fixed sample (the same pages every time: cached)
+SAMPLE_SEED = 7
+DF_COUNT_LIMIT = 5_000  # a phrase's matches are counted up to here, then estimated
+CONFIDENCE = 4.0  # standard deviations below a sample's share for "surely more than"
+
+
+@dataclass(slots=True)
+class Archive:
+    """The archive's statistics as of ``newest`` (the largest search document number)."""
+
+    newest: int
+    documents: int
+    average: float
+    sampled: bool  # the archive is large enough to decide by the fixed sample
+    percent: float  # TABLESAMPLE SYSTEM percentage giving about SAMPLE_ROWS documents
+    frequencies: dict[str, int] = field(default_factory=dict)
+
+
+_CACHE: weakref.WeakKeyDictionary[psycopg.Connection[Any], Archive] = weakref.WeakKeyDictionary()
+
+
+def sample_source(archive: Archive) -> str:
+    """``articles_fts f`` limited to the fixed sample of pages."""
+    return f"articles_fts f TABLESAMPLE SYSTEM ({archive.percent!r}) REPEATABLE ({SAMPLE_SEED})"
+
+
+def cached(db: psycopg.Connection[Any]) -> Archive | None:
+    """The connection's statistics as last refreshed, if ever."""
+    return _CACHE.get(db)
+
+
+def archive(db: psycopg.Connection[Any], newest: int) -> Archive:
+    """The connection's statistics, refreshed when ``newest`` differs from theirs."""
+    known = _CACHE.get(db)
+    if known is not None and known.newest == newest:
+        return known
+    row = db.execute(
+        "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'articles_fts'::regclass"
+    ).fetchone()
+    estimate = int(row[0]) if row else 0
+    if estimate < EXACT_BELOW:
+        found = db.execute("SELECT count(*), avg(words) FROM articles_fts").fetchone()
+        assert found is not None
+        documents, average = int(found[0]), float(found[1] or 0.0)
+        fresh = Archive(newest, documents, average, False, 100.0)
+    else:
+        percent = min(100.0, 100.0 * SAMPLE_ROWS / estimate)
+        fresh = Archive(newest, estimate, 0.0, True, percent)
+        found = db.execute(f"SELECT avg(words) FROM {sample_source(fresh)}").fetchone()
+        fresh.average = float(found[0] or 0.0) if found else 0.0
+    _CACHE[db] = fresh
+    return fresh
+
+
+def enough(archive: Archive, matched: int, sampled: int, needed: int) -> bool:
+    """Whether ``matched`` of ``sampled`` documents make more than ``needed`` matches in
+    the whole archive beyond reasonable doubt (Wilson's lower bound, ``CONFIDENCE``)."""
+    if not archive.sampled or sampled <= 0 or matched <= 0:
+        return False
+    return lower_share(matched, sampled) * archive.documents > needed * 1.25
+
+
+def lower_share(matched: int, sampled: int) -> float:
+    z2 = CONFIDENCE * CONFIDENCE
+    p = matched / sampled
+    spread = CONFIDENCE * math.sqrt(p * (1 - p) / sampled + z2 / (4 * sampled * sampled))
+    return max(0.0, (p + z2 / (2 * sampled) - spread) / (1 + z2 / sampled))
+
+
+def frequencies(
+    db: psycopg.Connection[Any], archive: Archive, phrases: tuple[str, ...], config: str
+) -> list[int]:
+    """How many documents match each phrase (tsquery text): cached; counted up to
+    ``DF_COUNT_LIMIT``, or the phrase's share of the sample when it is surely past that."""
+    missing = [p for p in phrases if p not in archive.frequencies]
+    shares: dict[str, int] = {}
+    if missing:
+        matching = f"f.document @@ to_tsquery('{config}', %s)"
+        if archive.sampled:  # the sample first: a common phrase is never counted
+            row = db.execute(
+                "SELECT count(*)"
+                + "".join(f", count(*) FILTER (WHERE {matching})" for _ in missing)
+                + f" FROM {sample_source(archive)}",
+                missing,
+            ).fetchone()
+            assert row is not None
+            sampled = max(int(row[0]), 1)
+            for phrase, matched in zip(missing, row[1:], strict=True):
+                shares[phrase] = round(archive.documents * int(matched) / sampled)
+                if enough(archive, int(matched), sampled, DF_COUNT_LIMIT):
+                    archive.frequencies[phrase] = shares[phrase]
+        counted = [p for p in missing if p not in archive.frequencies]
+        if counted:
+            count = (
+                f"(SELECT count(*) FROM (SELECT FROM articles_fts f WHERE {matching} LIMIT %s) m)"
+            )
+            row = db.execute(
+                "SELECT " + ", ".join(count for _ in counted),
+                [value for phrase in counted for value in (phrase, DF_COUNT_LIMIT)],
+            ).fetchone()
+            assert row is not None
+            for phrase, found in zip(counted, map(int, row), strict=True):
+                past = found >= DF_COUNT_LIMIT  # then its share of the sample, if larger
+                archive.frequencies[phrase] = max(found, shares.get(phrase, 0) if past else 0)
+    return [archive.frequencies[p] for p in phrases]
