@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from newsarchive.errors import QueryError
-from newsarchive.store import Location, open_store, sqlite_search
+from newsarchive.store import Location, open_store, pg_search, sqlite_search
 from newsarchive.store.base import SearchQuery, SortOrder, Store
 from tests.backends import PostgresBackend, PostgresServer, SQLiteBackend
 from tests.cli_support import NEWSARCHIVE
@@ -62,6 +62,9 @@ SYNTAX = [
     "russia NOT moscow",
     "(bank OR court) AND rates",
     "title:russia",
+    "self-determination",
+    '"long-range" OR secretary-general',
+    "russia NOT self-determination",
 ]
 
 
@@ -170,3 +173,31 @@ def test_snippets_highlight_the_query_on_both(archives: tuple[Store, Store]) -> 
         for store in (sqlite, postgres):
             hits = store.search(SearchQuery(text)).hits
             assert hits and all("\x02" in hit.snippet for hit in hits), (store, text)
+
+
+def test_a_hyphenated_word_standing_alone_is_matched_by_its_compound() -> None:
+    reduce = pg_search.compounds_alone
+    assert reduce("'kilroy-silk' <-> 'kilroy' <-> 'silk'") == "'kilroy-silk'"
+    assert reduce("( 'a-b' <-> 'a' <-> 'b' | 'c' ) & 'd'") == "( 'a-b' | 'c' ) & 'd'"
+    kept = (
+        "'robert' <-> 'kilroy-silk' <-> 'kilroy' <-> 'silk'",  # inside a longer phrase
+        "'kilroy-silk' <-> 'kilroy' <-> 'silk' <-> 'said'",
+        "'x-ray':A <-> 'x':A <-> 'ray':A",  # weighted
+        "'state-of-the-art' <-> 'state' <-> 'art'",  # not exactly its parts
+        "'covid' <-> '-19'",
+    )
+    for text in kept:
+        assert reduce(text) == text
+
+
+@pytest.mark.parametrize("text", ["self-determination", '"long-range" OR secretary-general'])
+def test_the_compound_finds_what_the_phrase_finds(
+    archives: tuple[Store, Store], monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    _, postgres = archives
+    query = SearchQuery(text, limit=100)
+    reduced = postgres.search(query)
+    monkeypatch.setattr(pg_search, "_matching", lambda *_: None)
+    phrase = postgres.search(query)
+    assert reduced.total == phrase.total > 0
+    assert [h.id for h in reduced.hits] == [h.id for h in phrase.hits]

@@ -16,12 +16,19 @@ English here, FTS5's porter there). A query with more than
 first without ranking (``bounded=True``, ``total`` a lower bound), exactly as on SQLite:
 counting stops one past the window, and the page walks the matches newest first.
 Snippets (``ts_headline``) are made for the page's rows only, from an excerpt.
+
+A hyphenated word is a phrase of its compound and its parts (``'kilroy-silk' <-> 'kilroy'
+<-> 'silk'``), which every match has to be read again for; the compound alone means the
+same (the parser emits it only followed by those parts), so wherever such a phrase
+stands on its own the matches are found by the compound alone (``_matching``, the
+normalised query cached per connection); ranking and snippets use the query as typed.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +66,11 @@ SYNTAX_HINT = (
 _TOKEN = re.compile(r'"[^"]*"\*?|[()]|[^\s"()]+|"')
 _OPERATORS = frozenset({"AND", "OR", "NOT"})
 _PREFERRED = (2, 1, 0, 3)  # snippet columns on a tie: body, summary, title, captions
+# a normalised tsquery's tokens: a lexeme (with its weights or prefix mark), an operator
+_TSQUERY_TOKEN = re.compile(r"'(?:[^']|'')*'(?::[*A-D]+)?|<\d*-?>|[&|!()]|\S")
+_MATCHING: weakref.WeakKeyDictionary[psycopg.Connection[Any], dict[str, str | None]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 # -- the query ------------------------------------------------------------------------
@@ -183,6 +195,7 @@ class _Plan:
     joins: str
     where: str
     params: tuple[object, ...]  # the WHERE clause's
+    normalised: bool = False  # ``tsquery`` is a tsquery's text (not ``to_tsquery`` input)
 
     @property
     def matching(self) -> tuple[object, ...]:
@@ -190,10 +203,8 @@ class _Plan:
         return (self.tsquery, *self.params)
 
     def source(self, documents: str = "articles_fts f") -> str:
-        return (
-            f"{documents} CROSS JOIN (SELECT to_tsquery('{SEARCH_CONFIG}', %s) AS query) q"
-            + self.joins
-        )
+        query = "%s::tsquery" if self.normalised else f"to_tsquery('{SEARCH_CONFIG}', %s)"
+        return f"{documents} CROSS JOIN (SELECT {query} AS query) q" + self.joins
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +227,7 @@ _FIELDS = (
 
 def run_search(db: psycopg.Connection[Any], query: SearchQuery) -> SearchResult:
     parsed = parse_query(query.text)
-    plan = _plan(query, parsed.tsquery)
+    plan = _plan(query, parsed.tsquery, _matching(db, parsed.tsquery))
     stats, sample = _probe(db, plan)
     window = RANK_WINDOW
     if sample is not None and stats_enough(stats, *sample, window):
@@ -233,7 +244,49 @@ def run_search(db: psycopg.Connection[Any], query: SearchQuery) -> SearchResult:
     return SearchResult(hits=hits, total=min(matches, window), bounded=matches > window)
 
 
-def _plan(query: SearchQuery, tsquery: str) -> _Plan:
+def _matching(db: psycopg.Connection[Any], tsquery: str) -> str | None:
+    """The query as a tsquery's text with each hyphenated word standing on its own
+    reduced to its compound, if it has one (cached per connection), else None."""
+    if "-" not in tsquery:
+        return None
+    known = _MATCHING.setdefault(db, {})
+    if tsquery not in known:
+        row = db.execute(f"SELECT to_tsquery('{SEARCH_CONFIG}', %s)::text", (tsquery,)).fetchone()
+        normalised = str(row[0]) if row else ""
+        reduced = compounds_alone(normalised)
+        known[tsquery] = reduced if reduced != normalised else None
+    return known[tsquery]
+
+
+def compounds_alone(normalised: str) -> str:
+    """A normalised tsquery with each phrase ``'a-b' <-> 'a' <-> 'b'`` (a compound
+    followed by exactly its parts, unweighted) that is a whole operand of ``&``, ``|`` or
+    parentheses (not part of a longer phrase), reduced to ``'a-b'``."""
+    tokens = _TSQUERY_TOKEN.findall(normalised)
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        parts = token[1:-1].count("-") + 1 if token.endswith("'") else 0
+        end = i + 1 + 2 * parts
+        if (
+            parts > 1
+            and (not out or out[-1] in ("&", "|", "("))
+            and "-" in token.strip("'-")
+            and end <= len(tokens)
+            and all(tokens[j] == "<->" for j in range(i + 1, end, 2))
+            and all(tokens[j].endswith("'") for j in range(i + 2, end + 1, 2))
+            and (end == len(tokens) or tokens[end] in ("&", "|", ")"))
+        ):
+            out.append(token)
+            i = end
+            continue
+        out.append(token)
+        i += 1
+    return " ".join(out)
+
+
+def _plan(query: SearchQuery, tsquery: str, normalised: str | None = None) -> _Plan:
     joins, where, params = "", ["f.document @@ q.query"], list[object]()
     if query.date_from or query.date_to:
         joins = " JOIN articles a ON a.num = f.num"
@@ -254,6 +307,8 @@ def _plan(query: SearchQuery, tsquery: str) -> _Plan:
             "NOT EXISTS (SELECT 1 FROM groupings g WHERE g.article_num = f.num"
             " AND g.duplicate_of IS NOT NULL)"
         )
+    if normalised is not None:
+        return _Plan(normalised, joins, " AND ".join(where), tuple(params), True)
     return _Plan(tsquery, joins, " AND ".join(where), tuple(params))
 
 
