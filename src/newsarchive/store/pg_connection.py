@@ -10,6 +10,7 @@ without its password (``shown_location``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ from psycopg.types.string import StrBinaryDumper, StrDumperUnknown
 from newsarchive.errors import StoreError
 from newsarchive.store import shown_location
 from newsarchive.store.pg_schema import check_version, migrate, schema_version
+from newsarchive.store.statements import Rows, Statements
 
 CONNECT_TIMEOUT = 10  # seconds
 
@@ -164,6 +166,25 @@ def scalar(db: psycopg.Connection[Any], query: str, params: Sequence[object] = (
     row = db.execute(query, params).fetchone()
     assert row is not None, query
     return row[0]
+
+
+class PGStatements(Statements):
+    """``Statements`` on a PostgreSQL connection: ``?`` placeholders become ``%s``."""
+
+    _db: psycopg.Connection[Any]
+
+    def _execute(self, sql: str, params: Sequence[object] = ()) -> Rows:
+        return self._db.execute(pyformat(sql), params)
+
+    def _in(self, column: str, values: Sequence[object]) -> tuple[str, list[object]]:
+        return f"{column} = ANY(?)", [list(values)]
+
+
+@lru_cache(maxsize=1024)
+def pyformat(sql: str) -> str:
+    """SQL written with ``?`` placeholders as psycopg takes it (``%s``; a ``%`` doubled).
+    The shared SQL has no ``?`` of its own (no JSON operators, no literal question mark)."""
+    return sql.replace("%", "%%").replace("?", "%s")
 
 
 def without_nul(value: str) -> str:

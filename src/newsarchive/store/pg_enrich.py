@@ -13,7 +13,7 @@ first (and the enrichment of its old text skipped) or waits, then clears it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
@@ -26,13 +26,12 @@ from newsarchive.model import (
     ENRICHMENT_SEPARATOR,
     Article,
     Enrichment,
-    Entity,
-    Figure,
-    Quote,
     category_slug,
     enrichment_text,
 )
+from newsarchive.store.enrichment_reads import EnrichmentReads
 from newsarchive.store.names import name_key, resolve_group
+from newsarchive.store.pg_connection import PGStatements
 from newsarchive.store.sqlite_enrich import SPEAKER_LABEL, text_hash
 from newsarchive.store.sqlite_rows import split_body
 
@@ -40,19 +39,18 @@ Connection = psycopg.Connection[tuple[Any, ...]]
 
 NAMES_LOCK = 0x6E61_6E65  # advisory lock key of the archive's names (per database)
 _ATTEMPTS = 3  # a batch that deadlocks with an ingest of the same articles is written again
-_PAGE = 200
 _SLUGS_PER_QUERY = 100
 
 
-class PGEnrichment:
-    """The enrichment half of ``PostgresStore`` (a mixin over its connection)."""
+class PGEnrichment(EnrichmentReads, PGStatements):
+    """The enrichment half of ``PostgresStore`` (a mixin over its connection): writing
+    here, reading in ``enrichment_reads``."""
 
     _db: Connection
     path: str  # the URL as messages show it
     _writable: Callable[[str], None]
     _transaction: Callable[[], AbstractContextManager[None]]
     _lock: Callable[[list[str], list[str]], None]
-    _load: Callable[[int], tuple[Article, bool, str, int]]
 
     # -- writing ---------------------------------------------------------------
 
@@ -110,88 +108,6 @@ class PGEnrichment:
             found[str(article_id)] = (int(num), text)
         return found
 
-    # -- reading ---------------------------------------------------------------
-
-    def enrichment(self, article_id: str) -> Enrichment | None:
-        row = self._db.execute(
-            "SELECT e.article_num, e.version FROM enrichments e"
-            " JOIN articles a ON a.num = e.article_num WHERE a.id = %s",
-            (article_id,),
-        ).fetchone()
-        if row is None:
-            return None
-        num, version = row
-        return Enrichment(
-            version, self._entities_of(num), self._quotes_of(num), self._figures_of(num)
-        )
-
-    def _entities_of(self, num: int) -> tuple[Entity, ...]:
-        return tuple(
-            Entity(name, label, tuple((m[0], m[1]) for m in json.loads(mentions)), role)
-            for name, label, mentions, role in self._db.execute(
-                "SELECT e.name, e.label, ae.mentions, ae.role FROM article_entities ae"
-                " JOIN entities e ON e.id = ae.entity_id WHERE ae.article_num = %s"
-                " ORDER BY ae.position",
-                (num,),
-            )
-        )
-
-    def _quotes_of(self, num: int) -> tuple[Quote, ...]:
-        return tuple(
-            Quote(row[0], row[1], row[2], bool(row[3]), row[4], row[5], row[6], row[7])
-            for row in self._db.execute(
-                "SELECT e.name, q.text, q.cue, q.direct, q.span_start, q.span_end,"
-                " q.speaker_text, q.role FROM quotes q"
-                " LEFT JOIN entities e ON e.id = q.speaker_id"
-                " WHERE q.article_num = %s ORDER BY q.position",
-                (num,),
-            )
-        )
-
-    def _figures_of(self, num: int) -> tuple[Figure, ...]:
-        return tuple(
-            Figure(row[0], row[1], row[2], row[3], row[4], row[5], row[6])
-            for row in self._db.execute(
-                "SELECT f.value, f.number, f.counts, f.span_start, f.span_end, f.period, e.name"
-                " FROM figures f LEFT JOIN entities e ON e.id = f.claimed_by_id"
-                " WHERE f.article_num = %s ORDER BY f.position",
-                (num,),
-            )
-        )
-
-    def enrichment_backlog(self, version: str, *, force: bool = False) -> int:
-        if force:
-            return _count(self._db, "SELECT count(*) FROM articles", ())
-        return _count(
-            self._db,
-            "SELECT count(*) FROM articles a LEFT JOIN enrichments e ON e.article_num = a.num"
-            " WHERE e.version IS NULL OR e.version != %s",
-            (version,),
-        )
-
-    def articles_needing_enrichment(
-        self, version: str, *, force: bool = False
-    ) -> Iterator[Article]:
-        # keyset pages by ingest order: nothing is held open between pages, and an article
-        # enriched meanwhile is not given twice
-        last = 0
-        where = "" if force else " AND (e.version IS NULL OR e.version != %s)"
-        params: tuple[object, ...] = () if force else (version,)
-        while True:
-            page = [
-                int(num)
-                for (num,) in self._db.execute(
-                    "SELECT a.num FROM articles a LEFT JOIN enrichments e"
-                    f" ON e.article_num = a.num WHERE a.num > %s{where} ORDER BY a.num LIMIT %s",
-                    (last, *params, _PAGE),
-                ).fetchall()
-            ]
-            for num in page:
-                yield self._load(num)[0]
-            if len(page) < _PAGE:
-                return
-            last = page[-1]
-
 
 def clear_enrichment(db: Connection, num: int) -> set[int]:
     """Delete an article's enrichment; the ids of the names it referred to (for clean-up).
@@ -220,11 +136,6 @@ def clear_enrichments(db: Connection, nums: list[int]) -> set[int]:
     for table in ("article_entities", "quotes", "figures", "enrichments"):
         db.execute(f"DELETE FROM {table} WHERE article_num = ANY(%s)", (nums,))
     return referred
-
-
-def _count(db: Connection, query: str, params: Sequence[object]) -> int:
-    row = db.execute(query, params).fetchone()
-    return 0 if row is None else int(row[0])
 
 
 class _Writer:

@@ -20,8 +20,7 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import replace
 from itertools import islice
 from typing import Any
 
@@ -31,6 +30,13 @@ from newsarchive.errors import StoreError
 from newsarchive.model import Article, Document, article_to_dict, content_hash
 from newsarchive.store import shown_location
 from newsarchive.store.base import ArchiveStats, IngestCounts, Outcome, Store, TableRows
+from newsarchive.store.ingest_rows import Existing as _Existing
+from newsarchive.store.ingest_rows import InputSource as _Source
+from newsarchive.store.ingest_rows import first_of_each_id as _first_of_each_id
+from newsarchive.store.ingest_rows import now as _now
+from newsarchive.store.ingest_rows import prepare_rows as _prepare
+from newsarchive.store.ingest_rows import row_of as _row_of
+from newsarchive.store.ingest_rows import text_values as _values
 from newsarchive.store.pg_connection import archive_exists, archive_version, connect, without_nul
 from newsarchive.store.pg_enrich import PGEnrichment, clear_enrichment
 from newsarchive.store.pg_listing import PGListing
@@ -42,8 +48,6 @@ from newsarchive.store.pg_tables import INDEXED, copy_rows, dump_tables, load_ta
 from newsarchive.store.sqlite_rows import (
     ArticleRow,
     EncodedSource,
-    SourceRow,
-    article_row,
     encode_source,
     pack_json,
     source_row,
@@ -58,36 +62,6 @@ ARTICLE_COLUMNS = (
 RETRIED = (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
 
 __all__ = ["PostgresStore", "archive_exists", "schema_version"]
-
-
-@dataclass(slots=True)
-class _Existing:
-    """What add_document needs to know about an article already in the archive."""
-
-    num: int
-    content_hash: str | None  # None until the id is seen again (see _merge)
-    revision: int
-    category_ids: list[int]
-    published: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Source:
-    id: int
-    row: SourceRow
-    text: str
-    is_new: bool
-
-
-def _first_of_each_id(bottom_up: Iterator[Article], outcomes: list[Outcome]) -> Iterator[Article]:
-    """The articles of a page read bottom-up, each id once: the topmost wins."""
-    articles = list(bottom_up)
-    last_index = {article.id: n for n, article in enumerate(articles)}
-    for n, article in enumerate(articles):
-        if last_index[article.id] == n:
-            yield article
-        else:
-            outcomes.append(Outcome.UNCHANGED)
 
 
 class PostgresStore(
@@ -513,23 +487,3 @@ def _lock_key(kind: str, text: str) -> int:
     """A 64-bit advisory lock key for one input or article."""
     digest = hashlib.blake2b(f"{kind}:{text}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
-
-
-def _prepare(batch: list[Article], source: _Source) -> list[ArticleRow]:
-    """What each article's row will hold; pure, so it can run on the worker thread."""
-    return [_row_of(article, source) for article in batch]
-
-
-def _row_of(article: Article, source: _Source) -> ArticleRow:
-    raw: str | None = None
-    if article.source.sha256 == source.row.sha256:
-        raw = source.text[article.source.start : article.source.end]
-    return article_row(article, source.row, raw)
-
-
-def _values(row: ArticleRow) -> tuple[object, ...]:
-    return (row.title, row.summary, row.body, row.captions, row.published, row.extra)
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

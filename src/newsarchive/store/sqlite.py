@@ -19,8 +19,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 
@@ -34,6 +33,13 @@ from newsarchive.store.base import (
     Store,
     TableRows,
 )
+from newsarchive.store.ingest_rows import Existing as _Existing
+from newsarchive.store.ingest_rows import InputSource as _Source
+from newsarchive.store.ingest_rows import first_of_each_id as _first_of_each_id
+from newsarchive.store.ingest_rows import now as _now
+from newsarchive.store.ingest_rows import prepare_rows as _prepare
+from newsarchive.store.ingest_rows import row_of as _row_of
+from newsarchive.store.ingest_rows import text_values as _values
 from newsarchive.store.sqlite_enrich import SQLiteEnrichment, clear_enrichment
 from newsarchive.store.sqlite_listing import SQLiteListing
 from newsarchive.store.sqlite_people import SQLitePeople
@@ -41,8 +47,6 @@ from newsarchive.store.sqlite_reads import SQLiteReads
 from newsarchive.store.sqlite_rows import (
     ArticleRow,
     EncodedSource,
-    SourceRow,
-    article_row,
     encode_source,
     pack_json,
     source_row,
@@ -53,36 +57,6 @@ from newsarchive.store.sqlite_stories import SQLiteStories
 SLICE = 250  # articles looked up and written per statement batch
 ARTICLE_COLUMNS = "title, summary, body, captions, published, extra"
 _FTS_COLUMNS = "title, summary, body, captions"
-
-
-@dataclass(slots=True)
-class _Existing:
-    """What add_document needs to know about an article already in the archive."""
-
-    num: int
-    content_hash: str | None  # None until the id is seen again (see _merge)
-    revision: int
-    category_ids: list[int]
-    published: str | None
-
-
-def _first_of_each_id(bottom_up: Iterator[Article], outcomes: list[Outcome]) -> Iterator[Article]:
-    """The articles of a page read bottom-up, each id once: the topmost wins."""
-    articles = list(bottom_up)
-    last_index = {article.id: n for n, article in enumerate(articles)}
-    for n, article in enumerate(articles):
-        if last_index[article.id] == n:
-            yield article
-        else:
-            outcomes.append(Outcome.UNCHANGED)
-
-
-@dataclass(frozen=True, slots=True)
-class _Source:
-    id: int
-    row: SourceRow
-    text: str
-    is_new: bool
 
 
 class SQLiteStore(
@@ -515,23 +489,3 @@ def _file_version(path: Path) -> tuple[int, ...]:
 
 
 _SHARED_COUNTS = _SharedCounts()
-
-
-def _prepare(batch: list[Article], source: _Source) -> list[ArticleRow]:
-    """What each article's row will hold; pure, so it can run on the worker thread."""
-    return [_row_of(article, source) for article in batch]
-
-
-def _row_of(article: Article, source: _Source) -> ArticleRow:
-    raw: str | None = None
-    if article.source.sha256 == source.row.sha256:
-        raw = source.text[article.source.start : article.source.end]
-    return article_row(article, source.row, raw)
-
-
-def _values(row: ArticleRow) -> tuple[object, ...]:
-    return (row.title, row.summary, row.body, row.captions, row.published, row.extra)
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

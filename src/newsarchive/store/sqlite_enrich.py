@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,27 +24,25 @@ from newsarchive.model import (
     ENRICHMENT_SEPARATOR,
     Article,
     Enrichment,
-    Entity,
-    Figure,
-    Quote,
     category_slug,
     enrichment_text,
 )
+from newsarchive.store.enrichment_reads import EnrichmentReads
 from newsarchive.store.names import name_key, resolve_group
 from newsarchive.store.sqlite_rows import split_body
+from newsarchive.store.statements import SQLiteStatements
 
 SPEAKER_LABEL = "PERSON"  # a speaker or claimer the article's entities do not name
-_PAGE = 200
 
 
-class SQLiteEnrichment:
-    """The enrichment half of ``SQLiteStore`` (a mixin over its connection)."""
+class SQLiteEnrichment(EnrichmentReads, SQLiteStatements):
+    """The enrichment half of ``SQLiteStore`` (a mixin over its connection): writing here,
+    reading in ``enrichment_reads``."""
 
     _db: sqlite3.Connection
     _readonly: bool
     path: Path
     _transaction: Callable[[], AbstractContextManager[None]]
-    _load: Callable[[int], tuple[Article, bool, str, int]]
 
     # -- writing ---------------------------------------------------------------
 
@@ -83,88 +81,6 @@ class SQLiteEnrichment:
         parts = tuple(json.loads(paragraphs)) if paragraphs else split_body(body)
         current = ENRICHMENT_SEPARATOR.join([p for p in (title, summary) if p] + list(parts))
         return int(num) if current == enrichment_text(article) else None
-
-    # -- reading ---------------------------------------------------------------
-
-    def enrichment(self, article_id: str) -> Enrichment | None:
-        row = self._db.execute(
-            "SELECT e.article_num, e.version FROM enrichments e"
-            " JOIN articles a ON a.num = e.article_num WHERE a.id = ?",
-            (article_id,),
-        ).fetchone()
-        if row is None:
-            return None
-        num, version = row
-        return Enrichment(
-            version, self._entities_of(num), self._quotes_of(num), self._figures_of(num)
-        )
-
-    def _entities_of(self, num: int) -> tuple[Entity, ...]:
-        return tuple(
-            Entity(name, label, tuple((m[0], m[1]) for m in json.loads(mentions)), role)
-            for name, label, mentions, role in self._db.execute(
-                "SELECT e.name, e.label, ae.mentions, ae.role FROM article_entities ae"
-                " JOIN entities e ON e.id = ae.entity_id WHERE ae.article_num = ?"
-                " ORDER BY ae.position",
-                (num,),
-            )
-        )
-
-    def _quotes_of(self, num: int) -> tuple[Quote, ...]:
-        return tuple(
-            Quote(row[0], row[1], row[2], bool(row[3]), row[4], row[5], row[6], row[7])
-            for row in self._db.execute(
-                "SELECT e.name, q.text, q.cue, q.direct, q.span_start, q.span_end,"
-                " q.speaker_text, q.role FROM quotes q LEFT JOIN entities e ON e.id = q.speaker_id"
-                " WHERE q.article_num = ? ORDER BY q.position",
-                (num,),
-            )
-        )
-
-    def _figures_of(self, num: int) -> tuple[Figure, ...]:
-        return tuple(
-            Figure(row[0], row[1], row[2], row[3], row[4], row[5], row[6])
-            for row in self._db.execute(
-                "SELECT f.value, f.number, f.counts, f.span_start, f.span_end, f.period, e.name"
-                " FROM figures f LEFT JOIN entities e ON e.id = f.claimed_by_id"
-                " WHERE f.article_num = ? ORDER BY f.position",
-                (num,),
-            )
-        )
-
-    def enrichment_backlog(self, version: str, *, force: bool = False) -> int:
-        if force:
-            return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
-        return int(
-            self._db.execute(
-                "SELECT count(*) FROM articles a LEFT JOIN enrichments e ON e.article_num = a.num"
-                " WHERE e.version IS NULL OR e.version != ?",
-                (version,),
-            ).fetchone()[0]
-        )
-
-    def articles_needing_enrichment(
-        self, version: str, *, force: bool = False
-    ) -> Iterator[Article]:
-        # keyset pages by ingest order: nothing is held open between pages, and an article
-        # enriched meanwhile is not given twice
-        last = 0
-        where = "" if force else " AND (e.version IS NULL OR e.version != ?)"
-        params: tuple[object, ...] = () if force else (version,)
-        while True:
-            page = [
-                num
-                for (num,) in self._db.execute(
-                    "SELECT a.num FROM articles a LEFT JOIN enrichments e"
-                    f" ON e.article_num = a.num WHERE a.num > ?{where} ORDER BY a.num LIMIT ?",
-                    (last, *params, _PAGE),
-                ).fetchall()
-            ]
-            for num in page:
-                yield self._load(num)[0]
-            if len(page) < _PAGE:
-                return
-            last = page[-1]
 
 
 def text_hash(text: str) -> str:

@@ -1,284 +1,33 @@
-"""Listings of the SQLite store: category pages, neighbours, related-link titles.
-
-A category page walks ``category_articles`` (category, published, num) in order, so the
-first pages cost the same at a thousand articles or a million, and an offset skips
-index entries only (no article rows). The whole archive's listing walks the
-``(published, num)`` index of ``articles`` the same way. Totals of filtered listings
-(and the archive's stats) are counted once per write: they are cached until the
-archive changes.
-"""
+"""Listings of the SQLite store: ``listing`` walking SQLite's indexes."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TypeVar, cast
-
-from newsarchive.model import normalise_title
-from newsarchive.store.base import ListedArticle, Listing, ListingQuery, Neighbours
-from newsarchive.store.sqlite_rows import caption_from_cell
-
-ANCHOR_EVERY = 1_000  # a deep category page seeks to the nearest such row
-LEAD_CHARS = 600  # enough of the body for a listing's first paragraph
-TITLE_KEY_CHARS = 64  # the prefix indexed by articles_title_key / articles_summary_key
-_MAX_CACHED = 512
-_MAX_CANDIDATES = 50
-DUPLICATES = "SELECT article_num FROM groupings WHERE duplicate_of IS NOT NULL"
-T = TypeVar("T")
+from newsarchive.store.listing import ArticleListing, Scope
+from newsarchive.store.statements import SQLiteStatements
 
 
-@dataclass(frozen=True, slots=True)
-class _Scope:
-    """Where a listing walks: a category's rows, or every article, in listing order."""
-
-    table: str
-    where: str
-    params: tuple[object, ...]
-    undated: str  # the stored value of "no date" in this table
-
-
-def _scope(category_id: int | None) -> _Scope:
-    if category_id is None:
-        return _Scope("articles INDEXED BY articles_published", "1", (), "NULL")
-    return _Scope("category_articles", "category_id = ?", (category_id,), "''")
-
-
-class SQLiteListing:
+class SQLiteListing(ArticleListing, SQLiteStatements):
     """The listing half of ``SQLiteStore`` (a mixin: it only needs the connection)."""
 
-    _db: sqlite3.Connection
-    _memo: dict[tuple[object, ...], tuple[tuple[int, int], object]]
+    _CAPTION_AND_TEASER = "json_extract(extra, '$.c[0]'), json_extract(extra, '$.t')"
 
-    def list_articles(self, query: ListingQuery) -> Listing:
-        category_id: int | None = None
-        if query.category is not None:
-            found = self._category_row(query.category)
-            if found is None:
-                return Listing((), 0)
-            category_id = found[0]
-        scope = _scope(category_id)
-        where, params = _date_filter(scope, query)
-        hiding = not query.duplicates and self._has_duplicates()
-        if hiding:
-            where += f" AND num NOT IN ({DUPLICATES})"
-        limit, offset = max(query.limit, 0), max(query.offset, 0)
-        page_where, page_params = where, params
-        if category_id is not None and offset >= ANCHOR_EVERY:
-            key = (category_id, query.date_from, query.date_to, query.duplicates)
-            anchor = self._anchor(key, where, params, offset // ANCHOR_EVERY)
-            if anchor is None:  # past the end
-                return Listing((), self._total(query, scope, where, params, hiding))
-            page_where = f"{where} AND (published, num) <= (?, ?)"
-            page_params = (*params, *anchor)
-            offset %= ANCHOR_EVERY
-        nums = [
-            num
-            for (num,) in self._db.execute(
-                f"SELECT num FROM {scope.table} WHERE {page_where}"
-                " ORDER BY published DESC, num DESC LIMIT ? OFFSET ?",
-                (*page_params, limit, offset),
+    def _scope(self, category_id: int | None) -> Scope:
+        if category_id is None:
+            return Scope(
+                "articles INDEXED BY articles_published",
+                "1",
+                (),
+                "NULL",
+                "published DESC, num DESC",
             )
-        ]
-        return Listing(self._listed(nums), self._total(query, scope, where, params, hiding))
-
-    def _anchor(
-        self, key: tuple[object, ...], where: str, params: tuple[object, ...], index: int
-    ) -> tuple[str, int] | None:
-        """The key of a category listing's row ``index * ANCHOR_EVERY``, so that a deep
-        page skips fewer than ``ANCHOR_EVERY`` entries from there instead of its whole
-        offset. Anchors are found by walking from the previous one, once until the
-        archive changes."""
-        anchors: dict[int, tuple[str, int]] = self._cached(("anchors", *key), dict)
-        known = max((i for i in anchors if i <= index), default=0)
-        skip: tuple[object, ...]
-        while known < index:
-            after, skip = "", (ANCHOR_EVERY,)
-            if known:  # the next anchor is ANCHOR_EVERY rows past this one
-                after = " AND (published, num) < (?, ?)"
-                skip = (*anchors[known], ANCHOR_EVERY - 1)
-            row = self._db.execute(
-                f"SELECT published, num FROM category_articles WHERE {where}{after}"
-                " ORDER BY published DESC, num DESC LIMIT 1 OFFSET ?",
-                (*params, *skip),
-            ).fetchone()
-            if row is None:
-                return None
-            known += 1
-            anchors[known] = (str(row[0]), int(row[1]))
-        return anchors[index]
-
-    def _has_duplicates(self) -> bool:
-        """Whether any article is a near-duplicate (listings of an archive with none
-        walk their index exactly as before)."""
-        return self._cached(
-            ("has-duplicates",),
-            lambda: bool(
-                self._db.execute(
-                    "SELECT EXISTS (SELECT 1 FROM groupings WHERE duplicate_of IS NOT NULL)"
-                ).fetchone()[0]
-            ),
+        return Scope(
+            "category_articles", "category_id = ?", (category_id,), "''", "published DESC, num DESC"
         )
 
-    def _category_row(self, name: str) -> tuple[int, int] | None:
-        row = self._db.execute(
-            "SELECT id, articles FROM categories WHERE name = ?", (name,)
-        ).fetchone()
-        return None if row is None else (int(row[0]), int(row[1]))
-
-    def _total(
-        self,
-        query: ListingQuery,
-        scope: _Scope,
-        where: str,
-        params: tuple[object, ...],
-        hiding: bool = False,
-    ) -> int:
-        plain = query.date_from is None and query.date_to is None
-        if query.category is not None and plain and not hiding:
-            found = self._category_row(query.category)
-            return 0 if found is None else found[1]
-        count = f"SELECT count(*) FROM {scope.table} WHERE {where}"
-        key = ("total", query.category, query.date_from, query.date_to, hiding)
-        return self._cached(key, lambda: int(self._db.execute(count, params).fetchone()[0]))
-
-    def _cached(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
-        """``compute()``, kept until the archive changes: ``PRAGMA data_version`` moves
-        when another connection commits, ``total_changes`` when this one writes."""
-        version = (
+    def _archive_version(self) -> object | None:
+        """``PRAGMA data_version`` moves when another connection commits,
+        ``total_changes`` when this one writes."""
+        return (
             int(self._db.execute("PRAGMA data_version").fetchone()[0]),
             self._db.total_changes,
         )
-        if not hasattr(self, "_memo"):
-            self._memo = {}
-        cached = self._memo.get(key)
-        if cached is not None and cached[0] == version:
-            return cast(T, cached[1])
-        value = compute()
-        if len(self._memo) >= _MAX_CACHED:
-            self._memo.clear()
-        self._memo[key] = (version, value)
-        return value
-
-    def neighbours(self, article_id: str, category: str) -> Neighbours:
-        found = self._category_row(category)
-        row = self._db.execute(
-            "SELECT num, published FROM articles WHERE id = ?", (article_id,)
-        ).fetchone()
-        if found is None or row is None:
-            return Neighbours(None, None)
-        num, published = int(row[0]), row[1] or ""
-        member = self._db.execute(
-            "SELECT 1 FROM category_articles WHERE category_id = ? AND published = ? AND num = ?",
-            (found[0], published, num),
-        ).fetchone()
-        if member is None:
-            return Neighbours(None, None)
-        newer = self._step(found[0], published, num, ">", "ASC")
-        older = self._step(found[0], published, num, "<", "DESC")
-        return Neighbours(self._one(newer), self._one(older))
-
-    def _step(self, category_id: int, published: str, num: int, op: str, order: str) -> int | None:
-        # near-duplicates are skipped, as in the listing
-        hidden = f" AND num NOT IN ({DUPLICATES})" if self._has_duplicates() else ""
-        row = self._db.execute(
-            "SELECT num FROM category_articles WHERE category_id = ?"
-            f" AND (published, num) {op} (?, ?){hidden}"
-            f" ORDER BY published {order}, num {order} LIMIT 1",
-            (category_id, published, num),
-        ).fetchone()
-        return None if row is None else int(row[0])
-
-    def _one(self, num: int | None) -> ListedArticle | None:
-        found = self._listed([num]) if num is not None else ()
-        return found[0] if found else None
-
-    def resolve_titles(self, titles: Sequence[str]) -> dict[str, str]:
-        resolved: dict[str, str] = {}
-        for title in dict.fromkeys(titles):
-            wanted = normalise_title(title)
-            if not wanted:
-                continue
-            for column in ("title", "summary"):
-                found = self._match(column, title, wanted)
-                if found is not None:
-                    resolved[title] = found
-                    break
-        return resolved
-
-    def _match(self, column: str, title: str, wanted: str) -> str | None:
-        # the index holds a prefix, lower-cased by SQLite (ASCII only): candidates are
-        # checked again in full with normalise_title
-        rows = self._db.execute(
-            f"SELECT id, {column} FROM articles WHERE {column} IS NOT NULL"
-            f" AND lower(substr({column}, 1, {TITLE_KEY_CHARS}))"
-            f" = lower(substr(?, 1, {TITLE_KEY_CHARS})) ORDER BY num DESC LIMIT ?",
-            (" ".join(title.split()), _MAX_CANDIDATES),
-        ).fetchall()
-        return next((row[0] for row in rows if normalise_title(row[1]) == wanted), None)
-
-    def _listed(self, nums: list[int]) -> tuple[ListedArticle, ...]:
-        """Listing fields of articles ``nums``, in that order."""
-        if not nums:
-            return ()
-        marks = ",".join("?" * len(nums))
-        rows = {
-            row[0]: row[1:]
-            for row in self._db.execute(
-                f"SELECT num, id, title, summary, substr(body, 1, {LEAD_CHARS}), published,"
-                f" first_seen, json_extract(extra, '$.c[0]'), json_extract(extra, '$.t'),"
-                " (SELECT g.duplicate_of FROM groupings g WHERE g.article_num = articles.num)"
-                f" FROM articles WHERE num IN ({marks})",
-                nums,
-            )
-        }
-        categories: dict[int, list[str]] = {}
-        for num, name in self._db.execute(
-            "SELECT ac.article_num, c.name FROM article_categories ac"
-            f" JOIN categories c ON c.id = ac.category_id WHERE ac.article_num IN ({marks})"
-            " ORDER BY ac.article_num, ac.position",
-            nums,
-        ):
-            categories.setdefault(num, []).append(name)
-        return tuple(
-            _listed_article(rows[num], tuple(categories.get(num, ())))
-            for num in nums
-            if num in rows
-        )
-
-
-def _date_filter(scope: _Scope, query: ListingQuery) -> tuple[str, tuple[object, ...]]:
-    conditions = [scope.where]
-    params: list[object] = list(scope.params)
-    if query.date_from:
-        conditions.append("published >= ?")
-        params.append(query.date_from)
-    if query.date_to:
-        conditions.append("published <= ?")
-        params.append(query.date_to + "\uffff")  # inclusive of times on that day
-        if scope.undated == "''":
-            conditions.append("published > ''")
-    return " AND ".join(conditions), tuple(params)
-
-
-def _listed_article(
-    row: tuple[
-        str, str | None, str | None, str, str | None, str, str | None, int | None, str | None
-    ],
-    categories: tuple[str, ...],
-) -> ListedArticle:
-    article_id, title, summary, body, published, first_seen, caption_json, teaser, dup = row
-    caption = caption_from_cell(json.loads(caption_json)) if caption_json else None
-    return ListedArticle(
-        id=article_id,
-        title=title,
-        summary=summary,
-        lead=body.split("\n\n", 1)[0],
-        published=published,
-        first_seen=first_seen,
-        categories=categories,
-        caption=caption,
-        teaser=bool(teaser),
-        duplicate_of=dup,
-    )
