@@ -1,8 +1,9 @@
 """``newsarchive stories`` and ``categorize`` on a real archive (SQLite and PostgreSQL):
 near-duplicates are linked and hidden, stories are kept across runs (a second run groups
 only new articles, and agrees with a rebuild), groupings survive re-ingest, predicted
-categories are marked as such, and ``export`` / ``parse --stories`` carry ``story``,
-``duplicate_of`` and ``predicted_categories`` within the published schema."""
+categories are marked as such, stories are grouped into topics (stored, kept across
+re-ingest, recomputed by a rebuild), and ``export`` / ``parse --stories`` carry ``story``,
+``duplicate_of``, ``predicted_categories`` and ``topic`` within the published schema."""
 
 from __future__ import annotations
 
@@ -67,7 +68,8 @@ UNLABELLED = [
     Draft("Rates on hold", (ECONOMY_TEXT.format(n="eighth"),), categories=()),
 ]
 SUMMARY = re.compile(
-    r"^(\d+) articles? grouped: (\d+) duplicates?, (\d+) stor(?:y|ies) \((\d+) new\)$"
+    r"^(\d+) articles? grouped: (\d+) duplicates?, (\d+) stor(?:y|ies) \((\d+) new\),"
+    r" (\d+) topics?$"
 )
 
 
@@ -76,13 +78,29 @@ def ingest(db: Location, drafts: list[Draft], name: str) -> None:
         store.add_document(*build_document(drafts, path=name))
 
 
-def run_stories(db: Location, *flags: str) -> tuple[int, int, int, int]:
+def run_stories(db: Location, *flags: str) -> tuple[int, int, int, int, int]:
+    """grouped, duplicates, stories, new stories, topics."""
     result = invoke(["stories", "--db", db, *flags])
     assert result.exit_code == 0, result.output
     found = SUMMARY.match(result.stdout.strip())
     assert found, result.stdout
-    grouped, dups, stories, new = (int(g) for g in found.groups())
-    return grouped, dups, stories, new
+    grouped, dups, stories, new, topics = (int(g) for g in found.groups())
+    return grouped, dups, stories, new, topics
+
+
+def stored_topics(db: Location) -> dict[str, set[str]]:
+    """topic id -> its stories' ids, as the archive keeps them."""
+    with open_store(db, readonly=True) as store:
+        listed = store.topics(limit=1000)
+        assert listed.total == len(listed.items)
+        found = {}
+        for topic in listed.items:
+            page = store.topic(topic.id)
+            assert page is not None and page.topic == topic
+            assert topic.stories == len(page.stories)
+            assert topic.articles == sum(s.articles for s in page.stories)
+            found[topic.id] = {s.id for s in page.stories}
+        return found
 
 
 def groupings(db: Location) -> dict[str, Grouping]:
@@ -109,7 +127,7 @@ def db(archive_location: Location) -> Location:
 
 
 def test_stories_links_duplicates_and_groups_the_talks(db: Location) -> None:
-    grouped, dups, stories, new = run_stories(db)
+    grouped, dups, stories, new, topics = run_stories(db)
     assert (grouped, dups) == (4, 1)
     assert stories == new >= 1
     found = groupings(db)
@@ -117,6 +135,14 @@ def test_stories_links_duplicates_and_groups_the_talks(db: Location) -> None:
     talk_stories = {found[d.id].story for d in FIRST}
     assert len(talk_stories) == 1 and None not in talk_stories  # one story: the talks
     assert found[COPY.id].story in talk_stories  # the copy follows its original
+    talk_topics = {found[d.id].topic for d in (*FIRST, COPY)}
+    assert len(talk_topics) == 1 and None not in talk_topics
+    assert 1 <= topics <= stories
+    kept = stored_topics(db)
+    assert len(kept) == topics
+    first = found[FIRST[0].id]
+    assert first.story is not None and first.topic is not None
+    assert first.story.id in kept[first.topic.id]
     with open_store(db, readonly=True) as store:
         listed = [a.id for a in store.list_articles(ListingQuery()).items]
         assert COPY.id not in listed and store.get(COPY.id) is not None
@@ -126,11 +152,15 @@ def test_a_second_run_groups_only_new_articles_and_agrees_with_a_rebuild(db: Loc
     run_stories(db)
     assert run_stories(db)[0] == 0  # nothing new
     ingest(db, LATER, "later.txt")
-    grouped, dups, _, _ = run_stories(db)
+    grouped, dups, _, _, topics = run_stories(db)
     assert (grouped, dups) == (2, 0)
+    assert len(stored_topics(db)) == topics
     incremental = groupings(db)
-    assert run_stories(db, "--rebuild")[:2] == (6, 1)
+    rebuild = run_stories(db, "--rebuild")
+    assert rebuild[:2] == (6, 1)
     rebuilt = groupings(db)
+    assert len(stored_topics(db)) == rebuild[4]  # recomputed from scratch
+    assert all(g.topic is not None for g in rebuilt.values())
     assert {k: g.duplicate_of for k, g in incremental.items()} == {
         k: g.duplicate_of for k, g in rebuilt.items()
     }
@@ -143,8 +173,21 @@ def test_groupings_survive_re_ingest_of_a_new_revision(db: Location) -> None:
     edited = Draft(FIRST[0].summary, (*FIRST[0].paragraphs, "A correction was added."),
                    published=FIRST[0].published)  # fmt: skip
     ingest(db, [edited], "edited.txt")
-    assert groupings(db) == before
+    assert groupings(db) == before  # stories and topics alike
     assert run_stories(db)[0] == 0
+
+
+def test_an_archive_grouped_before_topics_gets_them_on_the_next_run(
+    db: Location, backend: Backend
+) -> None:
+    _, _, _, _, topics = run_stories(db)
+    before = stored_topics(db)
+    backend.execute(db, "UPDATE stories SET topic = NULL")  # as an archive of v6 upgraded
+    backend.execute(db, "DELETE FROM topics")
+    assert all(g.topic is None for g in groupings(db).values())
+    assert run_stories(db)[::4] == (0, topics)  # nothing to group, the topics stored
+    assert stored_topics(db) == before
+    assert all(g.topic is not None for g in groupings(db).values())
 
 
 def test_export_carries_story_duplicate_and_predictions_within_the_schema(db: Location) -> None:
@@ -154,6 +197,8 @@ def test_export_carries_story_duplicate_and_predictions_within_the_schema(db: Lo
     rows = {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}
     assert rows[COPY.id]["duplicate_of"] == FIRST[1].id
     assert rows[FIRST[0].id]["story"]["id"] == rows[COPY.id]["story"]["id"]
+    assert rows[FIRST[0].id]["topic"] == rows[COPY.id]["topic"] != None  # noqa: E711
+    assert set(rows[COPY.id]["topic"]) == {"id", "label"}
     assert rows[FIRST[0].id]["predicted_categories"] == []
     validator = jsonschema.Draft202012Validator(load_schema())
     for row in rows.values():
@@ -206,7 +251,9 @@ def test_parse_adds_stories_only_when_asked(tmp_path: Path) -> None:
     assert copy["duplicate_of"] == original["id"]
     assert len({by_headline[d.summary]["story"]["id"] for d in FIRST}) == 1
     assert copy["story"] == original["story"]
+    assert copy["topic"] == original["topic"] and original["topic"]["label"]
     assert by_headline[LABELLED[0].summary]["story"] != original["story"]
+    assert all("topic" not in r for r in plain)
     assert all(r["predicted_categories"] == [] for r in rows)  # no archive model given
     validator = jsonschema.Draft202012Validator(load_schema())
     for row in rows:
@@ -221,6 +268,9 @@ def test_show_says_story_and_original(db: Location) -> None:
     assert copy.exit_code == 0
     assert f"Near-duplicate of: {FIRST[1].id}" in copy.stdout
     assert f"Story: {story.label} ({story.id})" in copy.stdout
+    topic = groupings(db)[COPY.id].topic
+    assert topic is not None and f"Topic: {topic.label} ({topic.id})" in copy.stdout
     data = json.loads(invoke(["show", COPY.id, "--json", "--db", db]).stdout)
     assert data["duplicate_of"] == FIRST[1].id
     assert data["story"] == {"id": story.id, "label": story.label}
+    assert data["topic"] == {"id": topic.id, "label": topic.label}

@@ -444,6 +444,15 @@ class StoryRef:
 
 
 @dataclass(frozen=True, slots=True)
+class TopicRef:
+    """The topic an article's story belongs to (related stories: a season, a public
+    figure, a peace process): its id and label (its most central story's label)."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
 class PredictedCategory:
     """A category the archive's classifier gives an article its source gave none; always
     marked predicted, with the classifier's confidence in [0, 1]."""
@@ -455,17 +464,19 @@ class PredictedCategory:
 @dataclass(frozen=True, slots=True)
 class Grouping:
     """Where an article stands among the others: its story, the article it near-duplicates
-    (None for an original), and predicted categories (empty when the source gave some)."""
+    (None for an original), predicted categories (empty when the source gave some), and
+    its story's topic."""
 
     story: StoryRef | None = None
     duplicate_of: str | None = None
     predicted_categories: tuple[PredictedCategory, ...] = ()
+    topic: TopicRef | None = None
 
 
 def grouping_to_dict(grouping: Grouping) -> dict[str, Any]:
     """The JSON fields ``export`` and ``parse`` add: ``story``, ``duplicate_of``,
-    ``predicted_categories``."""
-    story = grouping.story
+    ``predicted_categories`` and ``topic`` (added later, so last)."""
+    story, topic = grouping.story, grouping.topic
     return {
         "story": None if story is None else {"id": story.id, "label": story.label},
         "duplicate_of": grouping.duplicate_of,
@@ -473,4 +484,5 @@ def grouping_to_dict(grouping: Grouping) -> dict[str, Any]:
             {"name": p.name, "confidence": p.confidence, "predicted": True}
             for p in grouping.predicted_categories
         ],
+        "topic": None if topic is None else {"id": topic.id, "label": topic.label},
     }

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsarchive.model import RelatedLink
-from newsarchive.store import Location, open_store, sqlite_listing
+from newsarchive.store import Location, listing, open_store
 from newsarchive.store.base import ListingQuery, Store
 from newsarchive.store.sqlite import SQLiteStore
 from tests.backends import SQLITE, Backend, sqlite_only
@@ -110,9 +110,9 @@ def test_category_name_by_slug(store: Store) -> None:
 def test_v2_backfills_an_older_archive(db_path: Path) -> None:
     with SQLiteStore(db_path) as old:
         old.add_document(*build_document([*DATED, *UNDATED, OTHER]))
-    db = sqlite3.connect(db_path)  # take it back to v1: what v2 to v6 added goes
+    db = sqlite3.connect(db_path)  # take it back to v1: what v2 to v7 added goes
     v5 = ("enrichments", "article_entities", "quotes", "figures", "entities")
-    for table in (*v5, "groupings", "stories", "predicted_categories", "state"):
+    for table in (*v5, "groupings", "stories", "predicted_categories", "state", "topics"):
         db.execute(f"DROP TABLE {table}")
     for kind, name in db.execute(
         "SELECT type, name FROM sqlite_schema WHERE sql LIKE '%category_articles%'"
@@ -155,12 +155,9 @@ def test_stats_are_counted_once_for_every_store_of_an_archive(
 
 
 def test_deep_pages_seek_from_anchors_and_follow_new_articles(
-    store: Store, backend: Backend, monkeypatch: pytest.MonkeyPatch
+    store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if backend.name == SQLITE:
-        monkeypatch.setattr(sqlite_listing, "ANCHOR_EVERY", 3)
-    else:
-        monkeypatch.setattr("newsarchive.store.pg_listing.ANCHOR_EVERY", 3)
+    monkeypatch.setattr(listing, "ANCHOR_EVERY", 3)
     drafts = [Draft(f"Story {n}", ("Body.",), published=f"2024-05-{n:02d}") for n in range(1, 12)]
     store.add_document(*build_document([*drafts, *UNDATED]))
     newest_first = [d.id for d in reversed(drafts)] + [d.id for d in UNDATED]

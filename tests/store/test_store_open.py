@@ -11,13 +11,24 @@ import psycopg
 import pytest
 
 from newsarchive.errors import StoreError
-from newsarchive.store import Location, archive_exists, open_store, shown_location
+from newsarchive.store import (
+    Location,
+    archive_exists,
+    open_store,
+    pg_schema,
+    shown_location,
+    sqlite_schema,
+)
 from newsarchive.store.base import IngestCounts
 from tests.backends import SQLITE, Backend, PostgresServer
 from tests.store.documents import Draft, build_document
 
 NOTE = Draft("A note kept across reopening", ("Still here.",))
-LATEST = 6  # sqlite_schema.LATEST and pg_schema.LATEST agree
+LATEST = 7  # sqlite_schema.LATEST and pg_schema.LATEST agree
+
+
+def test_both_backends_number_their_schema_alike() -> None:
+    assert sqlite_schema.LATEST == pg_schema.LATEST == LATEST
 
 
 def test_a_new_archive_is_created_empty_and_reopens(empty_location: Location) -> None:

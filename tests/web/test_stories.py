@@ -1,7 +1,8 @@
-"""Stories on the web: story pages with a timeline chart, the stories index, "same story"
-links and duplicate badges on article pages, predicted categories marked as predicted,
-near-duplicates hidden from listings unless asked, and the JSON twins. Archived text
-(a story's label included) is always escaped."""
+"""Stories and topics on the web: story pages with a timeline chart, the stories index,
+topic pages (their stories and a chart of their articles per day) and the topics index,
+"same story" and topic links and duplicate badges on article pages, predicted categories
+marked as predicted, near-duplicates hidden from listings unless asked, and the JSON
+twins. Archived text (a story's or topic's label included) is always escaped."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from fastapi.testclient import TestClient
 from newsarchive.model import PredictedCategory
 from newsarchive.settings import Settings
 from newsarchive.store import Location, open_store
-from newsarchive.store.grouping import StoryRecord
+from newsarchive.store.grouping import StoryRecord, TopicRecord
 from newsarchive.web import create_app
 from tests.backends import Backend, built_once
 from tests.web.archive import ECONOMY, LINKED, build_archive
@@ -27,6 +28,10 @@ GRAIN_STORY = StoryRecord(
     "2024-01-01", "2024-01-04",
 )  # fmt: skip
 MARKETS = StoryRecord("markets-1", "Markets rally", (), (LINKED.id,), "2024-02-02", "2024-02-02")
+ECONOMY_TOPIC = TopicRecord(
+    "economy-t", f"Economy {EVIL}", ("Novorossiysk",), ("grain-1", "markets-1"),
+    "2024-01-01", "2024-02-02",
+)  # fmt: skip
 
 
 def build_story_archive(location: Location) -> None:
@@ -37,6 +42,7 @@ def build_story_archive(location: Location) -> None:
             {**dict.fromkeys(GRAIN), COPY: GRAIN[1], LINKED.id: None, **others},
             [GRAIN_STORY, MARKETS],
             {},
+            topics=[ECONOMY_TOPIC],
         )
         store.put_predictions([(LINKED.id, [PredictedCategory("Finance", 0.91)])])
 
@@ -149,3 +155,68 @@ def test_a_merged_story_redirects_to_the_one_it_joined(archive: Location) -> Non
         moved = web.get("/story/markets-1", follow_redirects=False)
         assert moved.status_code == 307 and moved.headers["location"] == "/story/grain-1"
         assert web.get("/api/stories/markets-1").json()["story"]["id"] == "grain-1"
+
+
+def test_topic_page_lists_its_stories_with_a_chart(web: TestClient) -> None:
+    page = web.get("/topic/economy-t")
+    assert page.status_code == 200
+    html = page.text
+    assert "A topic of 2 stories and 6 articles" in html
+    assert "Key entities: Novorossiysk" in html
+    stories = html.split('id="stories-heading"', 1)[1]
+    assert stories.index('href="/story/grain-1"') < stories.index('href="/story/markets-1"')
+    assert "(5 articles)" in stories and "(1 article)" in stories
+    # one bar a day from 2024-01-01 to 2024-02-02, and the numbers as a table
+    assert html.count('<rect class="bar"') == 33
+    assert "<td>2024-02-02</td><td>1</td>" in html and "<td>2024-01-10</td><td>0</td>" in html
+    assert '<link rel="alternate" type="application/json" href="/api/topics/economy-t"' in html
+
+
+def test_topics_index_and_navigation(web: TestClient) -> None:
+    html = web.get("/topics").text
+    assert 'href="/topic/economy-t"' in html and "1 topic." in html
+    assert "2 stories, 6 articles" in html
+    assert '<a href="/stories">Stories</a>\n    <a href="/topics">Topics</a>' in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_story_and_article_pages_link_their_topic(web: TestClient) -> None:
+    topic_link = 'Topic: <a href="/topic/economy-t">Economy &lt;script&gt;'
+    assert topic_link in web.get("/story/grain-1").text
+    assert topic_link in web.get(f"/article/{COPY}").text
+    assert "<script>" not in web.get("/topic/economy-t").text
+
+
+def test_topic_api_and_topic_in_story_and_article_json(web: TestClient) -> None:
+    listed = web.get("/api/topics").json()
+    assert [t["id"] for t in listed["topics"]] == ["economy-t"]
+    assert listed["page"]["total"] == 1
+    assert listed["topics"][0]["stories"] == 2 and listed["topics"][0]["articles"] == 6
+    topic = web.get("/api/topics/economy-t").json()
+    assert topic["topic"]["label"] == f"Economy {EVIL}"  # JSON keeps it as data
+    assert topic["topic"]["url"] == "/topic/economy-t"
+    assert [s["id"] for s in topic["stories"]] == ["grain-1", "markets-1"]
+    assert topic["bucket"] == "day" and len(topic["timeline"]) == 33
+    assert topic["timeline"][0] == {"bucket": "2024-01-01", "articles": 1}
+    ref = {"id": "economy-t", "label": f"Economy {EVIL}", "url": "/topic/economy-t"}
+    assert web.get("/api/stories/grain-1").json()["story"]["topic"] == ref
+    assert web.get("/api/stories").json()["stories"][0]["topic"] == ref
+    assert web.get(f"/api/articles/{COPY}").json()["topic"] == ref
+    assert web.get("/api/topics/nope").status_code == 404
+    assert web.get("/topic/nope").status_code == 404
+
+
+def test_a_merged_topic_redirects_to_the_one_it_joined(archive: Location) -> None:
+    grain = TopicRecord("grain-t", "Grain", (), ("grain-1",), "2024-01-01", "2024-01-05")
+    markets = TopicRecord("markets-t", "Markets", (), ("markets-1",), "2024-02-02", "2024-02-02")
+    with open_store(archive) as store:
+        store.put_groupings({}, [GRAIN_STORY, MARKETS], {}, topics=[grain, markets])
+        assert store.topic("economy-t") is not None  # split: it went to one of them
+        merged = TopicRecord("grain-t", "Grain and markets", (), ("grain-1", "markets-1"),
+                             "2024-01-01", "2024-02-02")  # fmt: skip
+        store.put_groupings({}, [GRAIN_STORY, MARKETS], {}, topics=[merged])
+    with TestClient(create_app(Settings(db=archive))) as web:
+        moved = web.get("/topic/markets-t", follow_redirects=False)
+        assert moved.status_code == 307 and moved.headers["location"] == "/topic/grain-t"
+        assert web.get("/api/topics/markets-t").json()["topic"]["id"] == "grain-t"
+        assert web.get("/api/topics").json()["page"]["total"] == 1

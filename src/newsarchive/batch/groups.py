@@ -4,7 +4,7 @@ Both are decided one article at a time against the articles before it, so they r
 one place (the driver), over the articles in the order ``parse`` reads them; the costly
 part, each article's MinHash signature, was computed by the tasks. The answers are those
 of ``parse --stories``: the same ``DuplicateIndex`` and ``StoryClusterer``, fed the same
-articles in the same order.
+articles in the same order (stories and their topics).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from newsarchive.batch.steps import DocumentDone, Signature
-from newsarchive.model import Grouping, StoryRef
+from newsarchive.model import Grouping, StoryRef, TopicRef
 from newsarchive.stories.cluster import StoryClusterer, StoryItem
 from newsarchive.stories.dedup import DuplicateIndex
 
@@ -53,8 +53,14 @@ def group_in_order(keys: Iterable[ArticleKey], *, stories: bool) -> dict[Article
     if clusterer is None:
         return {order: Grouping(duplicate_of=original) for order, _, original in answers}
     labels = {story.id: story.label for story in clusterer.stories()}
+    topic_labels = {topic.id: topic.label for topic in clusterer.topics()}
     groupings: dict[ArticleOrder, Grouping] = {}
     for order, article_id, original in answers:
         story_id = clusterer.story_of(original or article_id)
-        groupings[order] = Grouping(StoryRef(story_id, labels.get(story_id, "")), original)
+        topic_id = clusterer.topic_of(original or article_id)
+        groupings[order] = Grouping(
+            StoryRef(story_id, labels.get(story_id, "")),
+            original,
+            topic=TopicRef(topic_id, topic_labels.get(topic_id, "")),
+        )
     return groupings

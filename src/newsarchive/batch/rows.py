@@ -2,12 +2,12 @@
 
 One row an article, built from the same JSON object ``parse`` prints (``article_to_dict``,
 ``enrichment_to_dict``, ``grouping_to_dict``) and flattened the way the export flattens it:
-``source`` as ``source_*`` columns, lists as lists, entities, quotes, figures, story and
-predicted categories as JSON text. ``record_of_row`` turns a row back into that JSON
+``source`` as ``source_*`` columns, lists as lists, entities, quotes, figures, story,
+predicted categories and topic as JSON text. ``record_of_row`` turns a row back into that JSON
 object, so a batch's output can be checked against ``parse``'s field by field.
 
-Columns left empty: the enrichment's without enrichment; ``story`` and
-``predicted_categories`` unless stories were asked for. ``duplicate_of`` is always set
+Columns left empty: the enrichment's without enrichment; ``story``,
+``predicted_categories`` and ``topic`` unless stories were asked for. ``duplicate_of`` is always set
 (None for an original).
 """
 
@@ -39,7 +39,7 @@ def article_rows(
             data.update(enrichment_to_dict(enrichment))
         data.update(grouping_to_dict(groupings.get((*done.order, n), _NO_GROUPING)))
         if not stories:
-            data["story"] = data["predicted_categories"] = None
+            data["story"] = data["predicted_categories"] = data["topic"] = None
         row = flat_row(data, list_as_json=False)
         yield tuple(row[column] for column in COLUMNS)
 
@@ -55,7 +55,7 @@ def record_of_row(row: Mapping[str, Any]) -> dict[str, Any]:
         for key in _ENRICHMENT_COLUMNS:
             del data[key]
     if data["story"] is None:
-        del data["story"], data["predicted_categories"]
+        del data["story"], data["predicted_categories"], data["topic"]
     data["source"] = _source_of(row)
     return data
 

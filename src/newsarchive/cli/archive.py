@@ -143,10 +143,13 @@ def show(
 
 
 def _grouping_lines(grouping: Grouping) -> list[str]:
-    """The article's story, the original it repeats, and its predicted categories."""
+    """The article's story and topic, the original it repeats, and its predicted
+    categories."""
     lines: list[str] = []
     if grouping.story is not None:
         lines.append(f"Story: {grouping.story.label} ({grouping.story.id})")
+    if grouping.topic is not None:
+        lines.append(f"Topic: {grouping.topic.label} ({grouping.topic.id})")
     if grouping.duplicate_of is not None:
         lines.append(f"Near-duplicate of: {grouping.duplicate_of}")
     if grouping.predicted_categories:
@@ -216,7 +219,7 @@ def stats(as_json: bool, db: str | None) -> None:
     "--format", "fmt", type=click.Choice([f.value for f in ExportFormat]), required=True,
     help="jsonl: article_to_dict per line; csv: list fields as JSON arrays; parquet: typed."
     " Enriched articles also carry entities, quotes and figures; every article its story,"
-    " duplicate_of and predicted_categories.",
+    " duplicate_of, predicted_categories and topic.",
 )  # fmt: skip
 @click.option("--category", help="Only articles in this category.")
 @click.option(

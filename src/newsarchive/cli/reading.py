@@ -118,8 +118,8 @@ def _read_options(settings: Settings, flags: dict[str, Any]) -> ReadOptions:
 )  # fmt: skip
 @click.option(
     "--stories", "with_stories", is_flag=True,
-    help="Add story, duplicate_of and predicted_categories, computed over the articles"
-    " parsed (printed once all are read).",
+    help="Add story, duplicate_of, predicted_categories and topic, computed over the"
+    " articles parsed (printed once all are read).",
 )  # fmt: skip
 @click.option(
     "--categories-from", type=click.Path(dir_okay=False, exists=True, path_type=Path),

@@ -1,5 +1,6 @@
 """``newsarchive stories`` and ``newsarchive categorize``: group the archive into stories
-and near-duplicates, and predict categories where the source gave none.
+and near-duplicates (and the stories into topics), and predict categories where the
+source gave none.
 
 ``stories`` is incremental: the dedup index and the clusterer are kept in the archive
 (their bytes, in its ``state`` table), and each run feeds them only the articles they have
@@ -22,7 +23,14 @@ import click
 from newsarchive.cli.base import _db_option, _error, _settings, cli
 from newsarchive.cli.reading import _interrupt_deferred
 from newsarchive.errors import StoreError
-from newsarchive.model import Article, Enrichment, Grouping, PredictedCategory, StoryRef
+from newsarchive.model import (
+    Article,
+    Enrichment,
+    Grouping,
+    PredictedCategory,
+    StoryRef,
+    TopicRef,
+)
 from newsarchive.store import Location, Store, open_store, require_archive
 from newsarchive.store.grouping import CATEGORY_STATE, CLUSTER_STATE, DEDUP_STATE
 
@@ -37,7 +45,8 @@ BATCH = 10_000  # articles grouped between two writes (each also writes the stat
 class _Run:
     grouped: int = 0
     duplicates: int = 0
-    stories: int = 0
+    topics: int = 0
+    wrote: bool = False  # a batch was written
 
 
 @cli.command()
@@ -49,8 +58,9 @@ class _Run:
 )  # fmt: skip
 @click.pass_context
 def stories(ctx: click.Context, /, db: str | None, rebuild: bool, batch_size: int) -> None:
-    """Link near-duplicates to their originals and group articles into stories: the
-    articles not grouped yet, in ingest order (every article with --rebuild)."""
+    """Link near-duplicates to their originals, group articles into stories and stories
+    into topics: the articles not grouped yet, in ingest order (every article with
+    --rebuild)."""
     location = _existing(db)
     run, interrupted = _Run(), False
     with open_store(location) as store:
@@ -64,16 +74,21 @@ def stories(ctx: click.Context, /, db: str | None, rebuild: bool, batch_size: in
                 states = {DEDUP_STATE: index.to_bytes(), CLUSTER_STATE: clusterer.to_bytes()}
                 with _interrupt_deferred():
                     counts = store.put_groupings(
-                        duplicates, clusterer.stories(), states, rebuild=first
-                    )
+                        duplicates, clusterer.stories(), states, rebuild=first,
+                        topics=clusterer.topics(),
+                    )  # fmt: skip
                 first = False
                 run.grouped += counts.grouped
                 run.duplicates += counts.duplicates
+                run.wrote = True
         except KeyboardInterrupt:
             interrupted = True
         if first:  # nothing to group: a rebuild of an empty archive still starts afresh
             store.put_groupings({}, [], {}, rebuild=True)
+        elif not run.wrote and not interrupted:
+            _store_missing_topics(store, clusterer)
         current = {s.id for s in clusterer.stories()}
+        run.topics = len(clusterer.topics())
     click.echo(_summary(run, len(current), len(current - before)))
     if interrupted:
         _error(f"interrupted; the {run.grouped} articles grouped are stored")
@@ -97,6 +112,15 @@ def _states(store: Store, rebuild: bool) -> tuple[DuplicateIndex, StoryClusterer
     return index, clusterer
 
 
+def _store_missing_topics(store: Store, clusterer: StoryClusterer) -> None:
+    """An archive grouped before topics were stored (schema v6) gets them from its
+    clusterer's state, without new articles to group."""
+    topics = clusterer.topics()
+    if topics and store.topics(1).total == 0:
+        with _interrupt_deferred():
+            store.put_groupings({}, clusterer.stories(), {}, topics=topics)
+
+
 def _group(
     store: Store, batch: list[Article], index: DuplicateIndex, clusterer: StoryClusterer
 ) -> dict[str, str | None]:
@@ -117,8 +141,10 @@ def _summary(run: _Run, stories: int, new: int) -> str:
     noun = "article" if run.grouped == 1 else "articles"
     dups = "duplicate" if run.duplicates == 1 else "duplicates"
     story_noun = "story" if stories == 1 else "stories"
+    topic_noun = "topic" if run.topics == 1 else "topics"
     return (
-        f"{run.grouped} {noun} grouped: {run.duplicates} {dups}, {stories} {story_noun} ({new} new)"
+        f"{run.grouped} {noun} grouped: {run.duplicates} {dups}, {stories} {story_noun}"
+        f" ({new} new), {run.topics} {topic_noun}"
     )
 
 
@@ -190,16 +216,19 @@ def batch_groupings(
         if originals[article.id] is None:
             clusterer.add(story_item(article, enrichment))
     labels = {s.id: s.label for s in clusterer.stories()}
+    topic_labels = {t.id: t.label for t in clusterer.topics()}
     predict = _predictor(categories_from)
     groupings = []
     for article, _ in parsed:
         original = originals[article.id]
         story_id = clusterer.story_of(original or article.id)
+        topic_id = clusterer.topic_of(original or article.id)
         groupings.append(
             Grouping(
                 StoryRef(story_id, labels.get(story_id, "")),
                 original,
                 () if article.categories else predict(article),
+                TopicRef(topic_id, topic_labels.get(topic_id, "")),
             )
         )
     return groupings

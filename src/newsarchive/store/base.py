@@ -34,6 +34,9 @@ if TYPE_CHECKING:
         StoryLike,
         StoryList,
         StoryPage,
+        TopicLike,
+        TopicList,
+        TopicPage,
     )
 
 
@@ -471,12 +474,16 @@ class Store(ABC):
         states: Mapping[str, bytes],
         *,
         rebuild: bool = False,
+        topics: Sequence[TopicLike] = (),
     ) -> GroupingCounts:
         """In one transaction: mark the articles of ``duplicates`` grouped (each with the
         id of its original, or None), give every article of ``stories`` (the clusterer's
         whole current list) its story, record stories that vanished as merged into the one
-        that now holds their articles, and store ``states``. A near-duplicate belongs to
-        its original's story. ``rebuild`` first forgets every grouping and story."""
+        that now holds their articles, give every story of ``topics`` (the clusterer's
+        whole current list of topics) its topic, record topics that vanished as merged
+        into the one that now holds most of their stories, and store ``states``. A
+        near-duplicate belongs to its original's story. ``rebuild`` first forgets every
+        grouping, story and topic."""
 
     @abstractmethod
     def grouping_backlog(self) -> int:
@@ -496,6 +503,16 @@ class Store(ABC):
     @abstractmethod
     def stories(self, limit: int = 20, offset: int = 0) -> StoryList:
         """Current stories, newest first (by their latest article's date)."""
+
+    @abstractmethod
+    def topic(self, topic_id: str) -> TopicPage | None:
+        """A topic, its current stories oldest first and its articles per day; a merged
+        topic's id gives the topic it was merged into (compare the ids to redirect);
+        None when unknown."""
+
+    @abstractmethod
+    def topics(self, limit: int = 20, offset: int = 0) -> TopicList:
+        """Current topics, newest first (by their latest article's date)."""
 
     @abstractmethod
     def put_predictions(self, items: Iterable[tuple[str, Sequence[PredictedCategory]]]) -> int:

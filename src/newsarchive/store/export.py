@@ -14,9 +14,9 @@ With ``enrichment_of`` (the store's ``enrichment``), an enriched article also ca
 ``enrichment_version``, ``entities``, ``quotes`` and ``figures`` (``enrichment_to_dict``):
 JSON Lines as arrays of objects, CSV and Parquet as JSON text in their columns
 (empty / null when the article is not enriched). With ``grouping_of`` (the store's
-``grouping``), every article carries ``story``, ``duplicate_of`` and
-``predicted_categories`` (``grouping_to_dict``); CSV and Parquet hold ``story`` and
-``predicted_categories`` as JSON text.
+``grouping``), every article carries ``story``, ``duplicate_of``,
+``predicted_categories`` and ``topic`` (``grouping_to_dict``); CSV and Parquet hold
+``story``, ``predicted_categories`` and ``topic`` as JSON text.
 
 A file output is written next to its target and renamed into place at the end, so an
 interrupted export never leaves a half-written file under the requested name.
@@ -82,9 +82,11 @@ CSV_COLUMNS = (
     "story",
     "duplicate_of",
     "predicted_categories",
+    # topics (v7): the story's topic (JSON {id, label})
+    "topic",
 )
 ENRICHMENT_FIELDS = ("entities", "quotes", "figures")
-JSON_FIELDS = (*ENRICHMENT_FIELDS, "story", "predicted_categories")
+JSON_FIELDS = (*ENRICHMENT_FIELDS, "story", "predicted_categories", "topic")
 EnrichmentOf = Callable[[str], Enrichment | None]
 GroupingOf = Callable[[str], Grouping]
 _LIST_FIELDS = frozenset({"paragraphs", "captions", "related", "categories", "authors", "tags"})

@@ -259,7 +259,30 @@ CREATE TABLE category_articles (
 BASE_VERSION: Final = 6
 
 # Later versions, appended as (version, statements); never edit one that has shipped.
-MIGRATIONS: Final[tuple[tuple[int, tuple[str, ...]], ...]] = ()
+MIGRATIONS: Final[tuple[tuple[int, tuple[str, ...]], ...]] = (
+    # topics: sqlite_schema V7
+    (
+        7,
+        (
+            'ALTER TABLE stories ADD COLUMN topic text COLLATE "C"',
+            "CREATE INDEX stories_topic ON stories (topic, id)",
+            """
+CREATE TABLE topics (
+    id           text COLLATE "C" PRIMARY KEY,
+    label        text COLLATE "C" NOT NULL,
+    key_entities text COLLATE "C" NOT NULL,
+    first        text COLLATE "C",
+    last         text COLLATE "C",
+    stories      bigint NOT NULL,
+    articles     bigint NOT NULL,
+    merged_into  text COLLATE "C",
+    updated_at   text COLLATE "C" NOT NULL
+)""",
+            """CREATE INDEX topics_newest ON topics ((coalesce(last, '')), id)
+WHERE merged_into IS NULL""",
+        ),
+    ),
+)
 
 LATEST: Final = MIGRATIONS[-1][0] if MIGRATIONS else BASE_VERSION
 

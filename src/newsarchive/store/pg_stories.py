@@ -18,17 +18,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsarchive.errors import StoreError
-from newsarchive.model import Article, Grouping, PredictedCategory, StoryRef
+from newsarchive.model import Article, Grouping, PredictedCategory, StoryRef, TopicRef
 from newsarchive.store.base import ListedArticle
 from newsarchive.store.grouping import (
+    STORY_FROM,
+    STORY_SELECT,
     GroupingCounts,
     StoredStory,
     StoryLike,
     StoryList,
     StoryPage,
+    TopicLike,
+    stored_story,
 )
 from newsarchive.store.pg_enrich import Connection
-from newsarchive.store.sqlite_stories import _stored_story
+from newsarchive.store.pg_topics import PGTopics
 
 GROUPING_LOCK = 0x6E61_6772  # advisory lock key of groupings and stories (per database)
 PREDICTION_LOCK = 0x6E61_7072  # of predicted categories
@@ -38,7 +42,7 @@ _MAX_STORY_ARTICLES = 1_000  # a story page lists at most this many
 _STORY_COLUMNS = "id, label, key_entities, first, last, articles, merged_into"
 
 
-class PGStories:
+class PGStories(PGTopics):
     """The stories half of ``PostgresStore`` (a mixin over its connection)."""
 
     _db: Connection
@@ -57,6 +61,7 @@ class PGStories:
         states: Mapping[str, bytes],
         *,
         rebuild: bool = False,
+        topics: Sequence[TopicLike] = (),
     ) -> GroupingCounts:
         self._writable("group")
         now = _now()
@@ -67,7 +72,9 @@ class PGStories:
             if rebuild:
                 self._db.execute("DELETE FROM groupings")
                 self._db.execute("DELETE FROM stories")
+                self._db.execute("DELETE FROM topics")
             known = {str(r[0]) for r in self._db.execute("SELECT id FROM stories")}
+            known_topics = {str(r[0]) for r in self._db.execute("SELECT id FROM topics")}
             nums = self._nums(list(duplicates) + [a for s in stories for a in s.article_ids])
             self._db.cursor().executemany(
                 "INSERT INTO groupings (article_num, story_id, duplicate_of, grouped_at)"
@@ -76,14 +83,17 @@ class PGStories:
                 [(nums[a], d, now) for a, d in duplicates.items() if a in nums],
             )
             self._assign(stories, nums, now)
+            self._assign_topics(topics, now)
             for name, data in states.items():
                 self._put_state(name, data, now)
-        current = {s.id for s in stories}
+        current, current_topics = {s.id for s in stories}, {t.id for t in topics}
         return GroupingCounts(
             grouped=sum(1 for a in duplicates if a in nums),
             duplicates=sum(1 for a, d in duplicates.items() if a in nums and d is not None),
             stories=len(current),
             new_stories=len(current - known),
+            topics=len(current_topics),
+            new_topics=len(current_topics - known_topics),
         )
 
     def _state_versions(self) -> dict[str, int]:
@@ -262,14 +272,15 @@ class PGStories:
 
     def grouping(self, article_id: str) -> Grouping:
         row = self._db.execute(
-            "SELECT a.num, g.story_id, g.duplicate_of, s.label FROM articles a"
+            "SELECT a.num, g.story_id, g.duplicate_of, s.label, s.topic, t.label FROM articles a"
             " LEFT JOIN groupings g ON g.article_num = a.num"
-            " LEFT JOIN stories s ON s.id = g.story_id WHERE a.id = %s",
+            " LEFT JOIN stories s ON s.id = g.story_id LEFT JOIN topics t ON t.id = s.topic"
+            " WHERE a.id = %s",
             (article_id,),
         ).fetchone()
         if row is None:
             return Grouping()
-        num, story_id, duplicate_of, label = row
+        num, story_id, duplicate_of, label, topic_id, topic_label = row
         predicted = tuple(
             PredictedCategory(str(name), float(confidence))
             for name, confidence in self._db.execute(
@@ -279,7 +290,8 @@ class PGStories:
             )
         )
         story = StoryRef(story_id, label or "") if story_id is not None else None
-        return Grouping(story, duplicate_of, predicted)
+        topic = TopicRef(topic_id, topic_label or "") if topic_id is not None else None
+        return Grouping(story, duplicate_of, predicted, topic)
 
     def grouping_backlog(self) -> int:
         row = self._db.execute(
@@ -336,21 +348,21 @@ class PGStories:
 
     def _story_row(self, story_id: str) -> StoredStory | None:
         row = self._db.execute(
-            f"SELECT {_STORY_COLUMNS} FROM stories WHERE id = %s", (story_id,)
+            f"SELECT {STORY_SELECT} FROM {STORY_FROM} WHERE s.id = %s", (story_id,)
         ).fetchone()
-        return None if row is None else _stored_story(row)
+        return None if row is None else stored_story(row)
 
     def stories(self, limit: int = 20, offset: int = 0) -> StoryList:
         rows: list[tuple[Any, ...]] = self._db.execute(
-            f"SELECT {_STORY_COLUMNS} FROM stories WHERE merged_into IS NULL"
-            " ORDER BY coalesce(last, '') DESC, id DESC LIMIT %s OFFSET %s",
+            f"SELECT {STORY_SELECT} FROM {STORY_FROM} WHERE s.merged_into IS NULL"
+            " ORDER BY coalesce(s.last, '') DESC, s.id DESC LIMIT %s OFFSET %s",
             (max(limit, 0), max(offset, 0)),
         ).fetchall()
         total = self._db.execute(
             "SELECT count(*) FROM stories WHERE merged_into IS NULL"
         ).fetchone()
         return StoryList(
-            tuple(_stored_story(r) for r in rows), 0 if total is None else int(total[0])
+            tuple(stored_story(r) for r in rows), 0 if total is None else int(total[0])
         )
 
 

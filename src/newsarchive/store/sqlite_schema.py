@@ -248,7 +248,28 @@ CREATE TABLE state (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6)
+# v7, topics: the topic each story belongs to (related stories: a season, a public figure,
+# a peace process), and the topics with their label, key entities, dates and size, kept
+# like stories (a topic merged into another keeps its row, pointing at it). An archive of
+# v6 gets its topics on the next 'newsarchive stories'.
+V7 = """
+ALTER TABLE stories ADD COLUMN topic TEXT;  -- NULL: no topic stored (yet)
+CREATE INDEX stories_topic ON stories(topic, id);
+CREATE TABLE topics (
+    id           TEXT PRIMARY KEY,
+    label        TEXT NOT NULL,
+    key_entities TEXT NOT NULL,       -- JSON array of names
+    first        TEXT,                -- earliest publication date of its articles
+    last         TEXT,                -- latest
+    stories      INTEGER NOT NULL,    -- its current stories
+    articles     INTEGER NOT NULL,    -- their articles, near-duplicates too
+    merged_into  TEXT,                -- the topic it was merged into; NULL while current
+    updated_at   TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX topics_newest ON topics(coalesce(last, ''), id) WHERE merged_into IS NULL;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7)
 LATEST = len(MIGRATIONS)
 
 

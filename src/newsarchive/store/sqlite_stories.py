@@ -1,4 +1,5 @@
-"""Stories, near-duplicates and predicted categories in the SQLite store.
+"""Stories, near-duplicates and predicted categories in the SQLite store (topics:
+``sqlite_topics``).
 
 A ``groupings`` row means the dedup index and the clusterer have seen the article: it
 holds the article's story and the id of the original it near-duplicates. A new revision
@@ -18,22 +19,27 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from newsarchive.errors import StoreError
-from newsarchive.model import Article, Grouping, PredictedCategory, StoryRef
+from newsarchive.model import Article, Grouping, PredictedCategory, StoryRef, TopicRef
 from newsarchive.store.base import ListedArticle
 from newsarchive.store.grouping import (
+    STORY_FROM,
+    STORY_SELECT,
     GroupingCounts,
     StoredStory,
     StoryLike,
     StoryList,
     StoryPage,
+    TopicLike,
+    stored_story,
 )
+from newsarchive.store.sqlite_topics import SQLiteTopics
 
 _PAGE = 200
 _MAX_STORY_ARTICLES = 1_000  # a story page lists at most this many
 _STORY_COLUMNS = "id, label, key_entities, first, last, articles, merged_into"
 
 
-class SQLiteStories:
+class SQLiteStories(SQLiteTopics):
     """The stories half of ``SQLiteStore`` (a mixin over its connection)."""
 
     _db: sqlite3.Connection
@@ -52,6 +58,7 @@ class SQLiteStories:
         states: Mapping[str, bytes],
         *,
         rebuild: bool = False,
+        topics: Sequence[TopicLike] = (),
     ) -> GroupingCounts:
         self._writable()
         now = _now()
@@ -59,7 +66,9 @@ class SQLiteStories:
             if rebuild:
                 self._db.execute("DELETE FROM groupings")
                 self._db.execute("DELETE FROM stories")
+                self._db.execute("DELETE FROM topics")
             known = {r[0] for r in self._db.execute("SELECT id FROM stories")}
+            known_topics = {r[0] for r in self._db.execute("SELECT id FROM topics")}
             nums = self._nums(list(duplicates) + [a for s in stories for a in s.article_ids])
             self._db.executemany(
                 "INSERT INTO groupings (article_num, story_id, duplicate_of, grouped_at)"
@@ -68,14 +77,17 @@ class SQLiteStories:
                 [(nums[a], d, now) for a, d in duplicates.items() if a in nums],
             )
             self._assign(stories, nums, now)
+            self._assign_topics(topics, now)
             for name, data in states.items():
                 self._put_state(name, data, now)
-        current = {s.id for s in stories}
+        current, current_topics = {s.id for s in stories}, {t.id for t in topics}
         return GroupingCounts(
             grouped=sum(1 for a in duplicates if a in nums),
             duplicates=sum(1 for a, d in duplicates.items() if a in nums and d is not None),
             stories=len(current),
             new_stories=len(current - known),
+            topics=len(current_topics),
+            new_topics=len(current_topics - known_topics),
         )
 
     def _writable(self) -> None:
@@ -208,14 +220,15 @@ class SQLiteStories:
 
     def grouping(self, article_id: str) -> Grouping:
         row = self._db.execute(
-            "SELECT a.num, g.story_id, g.duplicate_of, s.label FROM articles a"
+            "SELECT a.num, g.story_id, g.duplicate_of, s.label, s.topic, t.label FROM articles a"
             " LEFT JOIN groupings g ON g.article_num = a.num"
-            " LEFT JOIN stories s ON s.id = g.story_id WHERE a.id = ?",
+            " LEFT JOIN stories s ON s.id = g.story_id LEFT JOIN topics t ON t.id = s.topic"
+            " WHERE a.id = ?",
             (article_id,),
         ).fetchone()
         if row is None:
             return Grouping()
-        num, story_id, duplicate_of, label = row
+        num, story_id, duplicate_of, label, topic_id, topic_label = row
         predicted = tuple(
             PredictedCategory(str(name), float(confidence))
             for name, confidence in self._db.execute(
@@ -225,7 +238,8 @@ class SQLiteStories:
             )
         )
         story = StoryRef(story_id, label or "") if story_id is not None else None
-        return Grouping(story, duplicate_of, predicted)
+        topic = TopicRef(topic_id, topic_label or "") if topic_id is not None else None
+        return Grouping(story, duplicate_of, predicted, topic)
 
     def grouping_backlog(self) -> int:
         return int(
@@ -281,34 +295,22 @@ class SQLiteStories:
 
     def _story_row(self, story_id: str) -> StoredStory | None:
         row = self._db.execute(
-            f"SELECT {_STORY_COLUMNS} FROM stories WHERE id = ?", (story_id,)
+            f"SELECT {STORY_SELECT} FROM {STORY_FROM} WHERE s.id = ?", (story_id,)
         ).fetchone()
-        return None if row is None else _stored_story(row)
+        return None if row is None else stored_story(row)
 
     def stories(self, limit: int = 20, offset: int = 0) -> StoryList:
         rows = self._db.execute(
-            f"SELECT {_STORY_COLUMNS} FROM stories INDEXED BY stories_newest"
-            " WHERE merged_into IS NULL ORDER BY coalesce(last, '') DESC, id DESC"
+            f"SELECT {STORY_SELECT} FROM stories s INDEXED BY stories_newest"
+            " LEFT JOIN topics t ON t.id = s.topic"
+            " WHERE s.merged_into IS NULL ORDER BY coalesce(s.last, '') DESC, s.id DESC"
             " LIMIT ? OFFSET ?",
             (max(limit, 0), max(offset, 0)),
         ).fetchall()
         total = self._db.execute(
             "SELECT count(*) FROM stories WHERE merged_into IS NULL"
         ).fetchone()[0]
-        return StoryList(tuple(_stored_story(r) for r in rows), int(total))
-
-
-def _stored_story(row: tuple[object, ...]) -> StoredStory:
-    sid, label, entities, first, last, articles, merged_into = row
-    return StoredStory(
-        id=str(sid),
-        label=str(label),
-        key_entities=tuple(json.loads(str(entities))),
-        first=None if first is None else str(first),
-        last=None if last is None else str(last),
-        articles=int(str(articles)),
-        merged_into=None if merged_into is None else str(merged_into),
-    )
+        return StoryList(tuple(stored_story(r) for r in rows), int(total))
 
 
 def _now() -> str:

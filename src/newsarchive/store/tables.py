@@ -22,6 +22,7 @@ COPIED_TABLES: tuple[tuple[str, str], ...] = (
     ("figures", "article_num, position"),
     ("groupings", "article_num"),
     ("stories", "id"),
+    ("topics", "id"),
     ("predicted_categories", "article_num, position"),
     ("state", "name"),
 )

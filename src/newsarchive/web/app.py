@@ -31,7 +31,7 @@ from newsarchive.web.pool import StorePool
 from newsarchive.web.problems import WebError, code_for
 from newsarchive.web.quoting import entity_path, speaker_path
 from newsarchive.web.security import SecurityHeaders
-from newsarchive.web.story_views import story_path
+from newsarchive.web.story_views import story_path, topic_path
 from newsarchive.web.views import (
     article_path,
     category_path,
@@ -116,6 +116,7 @@ def _templates() -> Jinja2Templates:
         entity_path=entity_path,
         with_query=with_query,
         story_path=story_path,
+        topic_path=topic_path,
     )
     return Jinja2Templates(env=env)
 

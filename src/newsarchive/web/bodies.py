@@ -20,8 +20,9 @@ from newsarchive.web.schemas import (
     SourceOut,
     StatsOut,
     StoryRefOut,
+    TopicRefOut,
 )
-from newsarchive.web.story_views import story_path
+from newsarchive.web.story_views import story_path, topic_path
 from newsarchive.web.views import (
     ArticleView,
     Pager,
@@ -146,11 +147,14 @@ def article_out(view: ArticleView, *, with_raw: bool) -> ArticleOut:
 
 def grouping_fields(view: ArticleView) -> dict[str, object]:
     grouping = view.grouping
-    story = grouping.story
+    story, topic = grouping.story, grouping.topic
     return {
         "story": None
         if story is None
         else StoryRefOut(id=story.id, label=story.label, url=story_path(story.id)),
+        "topic": None
+        if topic is None
+        else TopicRefOut(id=topic.id, label=topic.label, url=topic_path(topic.id)),
         "duplicate_of": grouping.duplicate_of,
         "predicted_categories": [
             PredictedCategoryOut(name=p.name, confidence=min(max(p.confidence, 0.0), 1.0))

@@ -190,6 +190,12 @@ class StoryRefOut(BaseModel):
     url: str = Field(description="the story's page")
 
 
+class TopicRefOut(BaseModel):
+    id: str
+    label: str = Field(description="the label of the topic's most central story")
+    url: str = Field(description="the topic's page")
+
+
 class PredictedCategoryOut(BaseModel):
     """A category the archive's classifier gives an article its source gave none."""
 
@@ -205,6 +211,20 @@ class StoryOut(BaseModel):
     first: str | None = Field(description="its earliest article's publication date")
     last: str | None = Field(description="its latest")
     articles: int = Field(description="articles in it, near-duplicates too")
+    url: str
+    topic: TopicRefOut | None = Field(
+        default=None, description="the topic it belongs to; null before topics were stored"
+    )
+
+
+class TopicOut(BaseModel):
+    id: str
+    label: str = Field(description="the label of its most central story")
+    key_entities: list[str]
+    first: str | None = Field(description="its earliest article's publication date")
+    last: str | None = Field(description="its latest")
+    stories: int = Field(description="stories in it")
+    articles: int = Field(description="articles in its stories, near-duplicates too")
     url: str
 
 
@@ -222,6 +242,18 @@ class StoryPageOut(BaseModel):
 
 class StoriesOut(BaseModel):
     stories: list[StoryOut] = Field(description="newest first")
+    page: PageOut
+
+
+class TopicPageOut(BaseModel):
+    topic: TopicOut
+    stories: list[StoryOut] = Field(description="oldest first, undated last")
+    bucket: Literal["day", "month"]
+    timeline: list[DayCountOut] = Field(description="its articles per day (month for long ones)")
+
+
+class TopicsOut(BaseModel):
+    topics: list[TopicOut] = Field(description="newest first")
     page: PageOut
 
 
@@ -258,6 +290,9 @@ class ArticleOut(BaseModel):
     quotes: list[QuoteOut] = Field(default_factory=list)
     figures: list[FigureOut] = Field(default_factory=list)
     story: StoryRefOut | None = Field(default=None, description="null until grouped")
+    topic: TopicRefOut | None = Field(
+        default=None, description="its story's topic; null until grouped"
+    )
     duplicate_of: str | None = Field(
         default=None, description="the id of the earlier article it near-duplicates"
     )

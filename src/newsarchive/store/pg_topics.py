@@ -1,0 +1,172 @@
+"""Topics in the PostgreSQL store: the same rows and behaviour as ``sqlite_topics``.
+
+The clusterer's topics and each story's topic are copied into temporary tables and
+merged in a few statements (a batch of ``newsarchive stories`` gives every current topic
+again); rows whose fields are unchanged are not written again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from newsarchive.store.grouping import (
+    STORY_FROM,
+    STORY_SELECT,
+    TOPIC_COLUMNS,
+    StoredTopic,
+    TopicLike,
+    TopicList,
+    TopicPage,
+    stored_story,
+    stored_topic,
+    story_topics,
+    vanished_topics,
+)
+from newsarchive.store.pg_enrich import Connection
+
+MAX_TOPIC_STORIES = 1_000  # a topic page lists at most this many
+
+
+class PGTopics:
+    """The topics part of ``PostgresStore`` (a mixin over its connection)."""
+
+    _db: Connection
+
+    # -- writing (inside put_groupings' transaction) ------------------------------
+
+    def _assign_topics(self, topics: Sequence[TopicLike], now: str) -> None:
+        previous = {
+            str(sid): str(tid)
+            for sid, tid in self._db.execute(
+                "SELECT id, topic FROM stories WHERE topic IS NOT NULL"
+            )
+        }
+        merged = {
+            str(sid): str(into)
+            for sid, into in self._db.execute(
+                "SELECT id, merged_into FROM stories WHERE merged_into IS NOT NULL"
+            )
+        }
+        wanted = story_topics(topics)
+        current = {t.id for t in topics}
+        vanished = [
+            str(tid)
+            for (tid,) in self._db.execute("SELECT id FROM topics WHERE merged_into IS NULL")
+            if tid not in current
+        ]
+        targets = vanished_topics(vanished, previous, merged, wanted)
+        self._story_topics(wanted)
+        self._upsert_topics(topics, now)
+        self._merge_topics(targets, now)
+        self._db.execute(
+            "UPDATE topics t SET stories = c.stories, articles = c.articles FROM"
+            " (SELECT tt.id, count(s.id) AS stories, coalesce(sum(s.articles), 0) AS articles"
+            " FROM topics tt LEFT JOIN stories s ON s.topic = tt.id"
+            " WHERE tt.merged_into IS NULL GROUP BY tt.id) c"
+            " WHERE t.id = c.id"
+            " AND (t.stories, t.articles) IS DISTINCT FROM (c.stories, c.articles)"
+        )
+
+    def _story_topics(self, wanted: dict[str, str]) -> None:
+        """Each current story's topic (NULL when none is given); merged stories none."""
+        self._db.execute(
+            'CREATE TEMPORARY TABLE incoming_story_topics (id text COLLATE "C" PRIMARY KEY,'
+            ' topic text COLLATE "C") ON COMMIT DROP'
+        )
+        with self._db.cursor().copy("COPY incoming_story_topics (id, topic) FROM STDIN") as copy:
+            for row in wanted.items():
+                copy.write_row(row)
+        self._db.execute(
+            "UPDATE stories s SET topic = i.topic FROM (SELECT st.id, w.topic FROM stories st"
+            " LEFT JOIN incoming_story_topics w ON w.id = st.id AND st.merged_into IS NULL) i"
+            " WHERE s.id = i.id AND s.topic IS DISTINCT FROM i.topic"
+        )
+        self._db.execute("DROP TABLE incoming_story_topics")
+
+    def _upsert_topics(self, topics: Sequence[TopicLike], now: str) -> None:
+        latest = {t.id: t for t in topics}  # a topic given twice: its last fields
+        self._db.execute(
+            'CREATE TEMPORARY TABLE incoming_topics (id text COLLATE "C",'
+            ' label text COLLATE "C", key_entities text COLLATE "C", first text COLLATE "C",'
+            ' last text COLLATE "C") ON COMMIT DROP'
+        )
+        with self._db.cursor().copy(
+            "COPY incoming_topics (id, label, key_entities, first, last) FROM STDIN"
+        ) as copy:
+            for t in latest.values():
+                entities = json.dumps(list(t.key_entities), ensure_ascii=False)
+                copy.write_row((t.id, t.label, entities, t.first, t.last))
+        self._db.execute(
+            f"INSERT INTO topics ({TOPIC_COLUMNS}, updated_at)"
+            " SELECT id, label, key_entities, first, last, 0, 0, NULL, %s FROM incoming_topics"
+            " ON CONFLICT (id) DO UPDATE SET label = excluded.label,"
+            " key_entities = excluded.key_entities, first = excluded.first,"
+            " last = excluded.last, merged_into = NULL, updated_at = excluded.updated_at"
+            " WHERE (topics.label, topics.key_entities, topics.first, topics.last,"
+            " topics.merged_into) IS DISTINCT FROM (excluded.label, excluded.key_entities,"
+            " excluded.first, excluded.last, NULL::text)",
+            (now,),
+        )
+        self._db.execute("DROP TABLE incoming_topics")
+
+    def _merge_topics(self, targets: dict[str, str | None], now: str) -> None:
+        gone = [tid for tid, into in targets.items() if not into]
+        if gone:
+            self._db.execute("DELETE FROM topics WHERE id = ANY(%s)", (gone,))
+        self._db.cursor().executemany(
+            "UPDATE topics SET merged_into = %s, stories = 0, articles = 0, updated_at = %s"
+            " WHERE id = %s",
+            [(into, now, tid) for tid, into in targets.items() if into],
+        )
+        # chains: a topic merged into one that has itself been merged since
+        self._db.execute(
+            "UPDATE topics SET merged_into = (SELECT t.merged_into FROM topics t"
+            " WHERE t.id = topics.merged_into) WHERE merged_into IN"
+            " (SELECT id FROM topics WHERE merged_into IS NOT NULL)"
+        )
+
+    # -- reading ---------------------------------------------------------------
+
+    def topic(self, topic_id: str) -> TopicPage | None:
+        found = self._topic_row(topic_id)
+        if found is not None and found.merged_into is not None:
+            found = self._topic_row(found.merged_into)
+        if found is None:
+            return None
+        stories = tuple(
+            stored_story(row)
+            for row in self._db.execute(
+                f"SELECT {STORY_SELECT} FROM {STORY_FROM} WHERE s.topic = %s"
+                " ORDER BY s.first IS NULL, s.first, s.id LIMIT %s",
+                (found.id, MAX_TOPIC_STORIES),
+            )
+        )
+        days = tuple(
+            (str(day), int(n))
+            for day, n in self._db.execute(
+                "SELECT substr(a.published, 1, 10) AS day, count(*) FROM stories s"
+                " JOIN groupings g ON g.story_id = s.id JOIN articles a ON a.num = g.article_num"
+                " WHERE s.topic = %s AND a.published IS NOT NULL GROUP BY day ORDER BY day",
+                (found.id,),
+            )
+        )
+        return TopicPage(found, stories, days)
+
+    def _topic_row(self, topic_id: str) -> StoredTopic | None:
+        row = self._db.execute(
+            f"SELECT {TOPIC_COLUMNS} FROM topics WHERE id = %s", (topic_id,)
+        ).fetchone()
+        return None if row is None else stored_topic(row)
+
+    def topics(self, limit: int = 20, offset: int = 0) -> TopicList:
+        rows: list[tuple[Any, ...]] = self._db.execute(
+            f"SELECT {TOPIC_COLUMNS} FROM topics WHERE merged_into IS NULL"
+            " ORDER BY coalesce(last, '') DESC, id DESC LIMIT %s OFFSET %s",
+            (max(limit, 0), max(offset, 0)),
+        ).fetchall()
+        total = self._db.execute("SELECT count(*) FROM topics WHERE merged_into IS NULL").fetchone()
+        return TopicList(
+            tuple(stored_topic(r) for r in rows), 0 if total is None else int(total[0])
+        )
