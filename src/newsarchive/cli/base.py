@@ -8,8 +8,11 @@ shows its traceback only with ``--debug``.
 from __future__ import annotations
 
 import os
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TextIO, TypeVar
 
 import click
@@ -155,3 +158,22 @@ def cli(debug: bool) -> None:
 
 def main() -> None:
     cli.main(prog_name=PROG)
+
+
+@contextmanager
+def _interrupt_deferred() -> Iterator[None]:
+    """Hold Ctrl-C while one document is committed and counted, so the summary printed after
+    an interruption is exactly what the archive holds (the transaction is atomic anyway)."""
+    previous = signal.getsignal(signal.SIGINT)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if previous is not signal.default_int_handler or not in_main_thread:
+        yield
+        return
+    received: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt

@@ -19,8 +19,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from newsarchive.cli.base import _db_option, _error, _settings, cli
-from newsarchive.cli.reading import _interrupt_deferred
+from newsarchive.cli.base import _db_option, _error, _interrupt_deferred, _settings, cli
 from newsarchive.errors import InputError
 from newsarchive.model import Article, Enrichment
 from newsarchive.store import Store, open_store, require_archive
@@ -73,6 +72,36 @@ def enrich(
         ctx.exit(130)
     if counts.failed and not counts.enriched:
         ctx.exit(1)
+
+
+def enrich_stored(
+    store: Store, documents: Iterator[list[Article]], workers: int, bar: Progress | None
+) -> str:
+    """Enrich the articles of each document as ``ingest`` stores it (the stored revision of
+    those not enriched by this enricher yet), in ``workers`` processes while reading goes
+    on; the summary line."""
+    from newsarchive.enrich.enricher import ENRICHER_VERSION
+
+    counts = _Counts()
+
+    def needing() -> Iterator[Article]:
+        for articles in documents:
+            for article in articles:
+                known = store.enrichment(article.id)
+                if known is None or known.version != ENRICHER_VERSION:
+                    current = store.get(article.id)
+                    if current is not None:
+                        yield current
+
+    for batch, result in _enriched(_batches(needing(), _INGEST_BATCH), workers):
+        with _interrupt_deferred():
+            _store(store, batch, result, counts, None)
+    failed = f", {counts.failed} failed" if counts.failed else ""
+    noun = "article" if counts.enriched == 1 else "articles"
+    return f"{counts.enriched} {noun} enriched{failed} (enricher version {ENRICHER_VERSION})"
+
+
+_INGEST_BATCH = 32  # articles a worker enriches at a time during ingest
 
 
 def _summary(counts: _Counts, up_to_date: int, version: str) -> str:

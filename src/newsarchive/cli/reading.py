@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import signal
 import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -20,12 +18,14 @@ from newsarchive.cli.base import (
     _db_option,
     _encoding_option,
     _error,
+    _interrupt_deferred,
     _max_bytes_option,
     _settings,
     _SizeType,
     _stdout,
     cli,
 )
+from newsarchive.cli.enrich import enrich_stored
 from newsarchive.errors import InputError
 from newsarchive.extract.dispatch import full_articles
 from newsarchive.extract.reading import Kind
@@ -241,6 +241,12 @@ def _progress(noun: str) -> Iterator[Progress | None]:
 @_encoding_option
 @_max_bytes_option
 @_web_options
+@click.option(
+    "--enrich", "enrich_workers", type=click.IntRange(1, 64), default=None, is_flag=False,
+    flag_value=1, metavar="[N]",
+    help="Also find who said what in the articles stored, as they are stored, in N"
+    " processes (default 1); what `newsarchive enrich` would do afterwards.",
+)  # fmt: skip
 @click.pass_context
 def ingest(
     ctx: click.Context,
@@ -249,6 +255,7 @@ def ingest(
     db: str | None,
     encoding: str | None,
     max_bytes: int | None,
+    enrich_workers: int | None,
     **web: Any,
 ) -> None:
     """Add the articles of INPUT... to the archive, one transaction per document.
@@ -259,20 +266,21 @@ def ingest(
     """
     settings = _settings(db=db, encoding=encoding, max_bytes=max_bytes)
     options = _read_options(settings, web)
-    tally, interrupted, noun = _Tally(), False, "file"
+    run = _IngestRun()
     with open_store(settings.db) as store, Reader(options) as reader, _progress("input") as bar:
-        task = bar.add_task("", total=None) if bar is not None else None
+        stored = run.stored(store, read_inputs(inputs, options, reader), bar)
         try:
-            for item in read_inputs(inputs, options, reader):
-                if isinstance(item, Read) and not _is_whole_file(item.document):
-                    noun = "document"
-                with _interrupt_deferred():
-                    tally = _ingest_one(store, item, tally, bar)
-                if bar is not None and task is not None:
-                    bar.update(task, advance=1, description=_item_name(item))
+            if enrich_workers is None:
+                for _ in stored:
+                    pass
+            else:
+                run.enriched = enrich_stored(store, stored, enrich_workers, bar)
         except KeyboardInterrupt:
-            interrupted = True
+            run.interrupted = True
+    tally, noun, interrupted = run.tally, run.noun, run.interrupted
     click.echo(tally.summary(noun))
+    if run.enriched is not None:
+        click.echo(run.enriched)
     if interrupted:
         done = tally.items - tally.failed
         _error(f"interrupted; {done} {noun}s completed are stored, the one in progress is not")
@@ -281,27 +289,34 @@ def ingest(
         ctx.exit(1)
 
 
+@dataclass
+class _IngestRun:
+    """What one ``ingest`` did so far (its summary, even after Ctrl-C)."""
+
+    tally: _Tally = field(default_factory=_Tally)
+    noun: str = "file"
+    interrupted: bool = False
+    enriched: str | None = None
+
+    def stored(
+        self, store: Store, items: Iterator[Item], bar: Progress | None
+    ) -> Iterator[list[Article]]:
+        """Store each item; yield the articles of each document stored."""
+        task = bar.add_task("", total=None) if bar is not None else None
+        for item in items:
+            if isinstance(item, Read) and not _is_whole_file(item.document):
+                self.noun = "document"
+            with _interrupt_deferred():
+                before = self.tally
+                self.tally = _ingest_one(store, item, self.tally, bar)
+            if bar is not None and task is not None:
+                bar.update(task, advance=1, description=_item_name(item))
+            if isinstance(item, Read) and self.tally.counts != before.counts:
+                yield list(item.reading.articles)
+
+
 def _is_whole_file(document: Document) -> bool:
     return document.record_id is None and document.url is None
-
-
-@contextmanager
-def _interrupt_deferred() -> Iterator[None]:
-    """Hold Ctrl-C while one document is committed and counted, so the summary printed after
-    an interruption is exactly what the archive holds (the transaction is atomic anyway)."""
-    previous = signal.getsignal(signal.SIGINT)
-    in_main_thread = threading.current_thread() is threading.main_thread()
-    if previous is not signal.default_int_handler or not in_main_thread:
-        yield
-        return
-    received: list[int] = []
-    signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if received:
-        raise KeyboardInterrupt
 
 
 def _ingest_one(store: Store, item: Item, tally: _Tally, progress: Progress | None) -> _Tally:

@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from newsarchive.cli.base import _db_option, _error, _settings, cli
-from newsarchive.cli.reading import _interrupt_deferred
+from newsarchive.cli.base import _db_option, _error, _interrupt_deferred, _settings, cli
 from newsarchive.errors import StoreError
 from newsarchive.model import (
     Article,
