@@ -86,6 +86,27 @@ def test_two_workers_give_the_same_enrichments_as_one(
     assert enrichments(db) == enrichments(enriched)
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ingest_enrich_stores_what_ingest_then_enrich_would(
+    enriched: Location, backend: Backend, workers: str
+) -> None:
+    db = backend.fresh()
+    result = invoke(["ingest", SAMPLE, "--enrich", workers, "--db", db])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "1 file: 10 added, 0 updated, 0 unchanged, 0 failed",
+        f"10 articles enriched (enricher version {ENRICHER_VERSION})",
+    ]
+    assert enrichments(db) == enrichments(enriched)
+
+    again = invoke(["ingest", SAMPLE, "--enrich", "--db", db])  # nothing new, nothing to do
+    assert (
+        again.stdout.splitlines()[-1]
+        == f"0 articles enriched (enricher version {ENRICHER_VERSION})"
+    )
+    assert invoke(["enrich", "--db", db]).stdout.startswith("0 articles enriched, 10 up to date")
+
+
 def test_parse_enrich_adds_quotes_that_follow_the_schema() -> None:
     result = invoke(["parse", "--enrich", SAMPLE])
 
