@@ -114,6 +114,19 @@ def test_predicted_categories_are_marked_with_their_confidence(web: TestClient) 
     assert body["categories"] == ["Economy", "Markets"]  # the source's, untouched
 
 
+def test_duplicates_are_hidden_from_search_unless_asked(web: TestClient) -> None:
+    words = {"q": '"report number 05"'}  # the near-duplicate's own words
+    hidden = web.get("/search", params=words).text
+    assert COPY not in article_links(hidden) and "Show near-duplicates" in hidden
+    shown = web.get("/search", params={**words, "duplicates": "true"}).text
+    assert COPY in article_links(shown)
+    assert 'name="duplicates" value="true" checked' in shown
+    api = web.get("/api/search", params=words).json()
+    assert api["total"] == 0
+    every = web.get("/api/search", params={**words, "duplicates": "true"}).json()
+    assert [h["id"] for h in every["hits"]] == [COPY]
+
+
 def test_duplicates_are_hidden_from_listings_unless_asked(web: TestClient) -> None:
     hidden = web.get("/category/economy").text
     assert COPY not in article_links(hidden)

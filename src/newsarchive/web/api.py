@@ -156,10 +156,13 @@ def search(
     sort: Sort = "relevance",
     page: Page = 1,
     limit: Limit = None,
+    duplicates: Annotated[
+        bool, Query(description="Include near-duplicates (hidden by default).")
+    ] = False,
 ) -> SearchOut:
     when = reads.dates(date_from, date_to)
     size = limit or settings.page_size
-    query = reads.search_query(store, q, category, when, sort, size, page)
+    query = reads.search_query(store, q, category, when, sort, size, page, duplicates)
     data = reads.search_page(store, query, category, page)
     return SearchOut(
         query=q,
@@ -172,7 +175,7 @@ def search(
         hits=[bodies.hit_out(h) for h in data.result.hits],
         page=bodies.page_out(
             data.pager, "/api/search", q=q, category=category, from_=when.date_from,
-            to=when.date_to, sort=sort,
+            to=when.date_to, sort=sort, duplicates="true" if duplicates else None,
         ),
     )  # fmt: skip
 

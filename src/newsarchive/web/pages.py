@@ -152,9 +152,14 @@ def search(
     date_to: To = None,
     sort: Annotated[str, Query(pattern="^(relevance|newest)$")] = "relevance",
     page: Page = 1,
+    duplicates: Annotated[bool, Query()] = False,
 ) -> HTMLResponse:
     when = reads.dates(date_from, date_to)
-    filters = {"category": category, "from_": when.date_from, "to": when.date_to, "sort": sort}
+    shown = "true" if duplicates else None
+    filters = {
+        "category": category, "from_": when.date_from, "to": when.date_to, "sort": sort,
+        "duplicates": shown,
+    }  # fmt: skip
     context: dict[str, Any] = {
         "q": q,
         "filters": filters,
@@ -165,7 +170,7 @@ def search(
     if not q.strip():
         return render(request, "search.html", **context)
     context["page_url"] = lambda n: with_query("/search", q=q, **filters, page=n)
-    query = reads.search_query(store, q, category, when, sort, settings.page_size, page)
+    query = reads.search_query(store, q, category, when, sort, settings.page_size, page, duplicates)
     try:
         context["data"] = reads.search_page(store, query, category, page)
     except WebError as exc:  # a query FTS5 cannot run: the form again, with what to fix

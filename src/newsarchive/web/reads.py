@@ -126,11 +126,21 @@ class SearchPage:
 
 
 def search_query(
-    store: Store, text: str, slug: str | None, when: Dates, sort: str, size: int, page: int = 1
+    store: Store,
+    text: str,
+    slug: str | None,
+    when: Dates,
+    sort: str,
+    size: int,
+    page: int = 1,
+    duplicates: bool = False,
 ) -> SearchQuery:
     category = category_name(store, slug) if slug else None
     order = SortOrder.NEWEST if sort == "newest" else SortOrder.RELEVANCE
-    return SearchQuery(text, category, when.date_from, when.date_to, order, size, (page - 1) * size)
+    offset = (page - 1) * size
+    return SearchQuery(
+        text, category, when.date_from, when.date_to, order, size, offset, duplicates=duplicates
+    )
 
 
 def search_page(store: Store, query: SearchQuery, slug: str | None, page: int) -> SearchPage:
