@@ -201,3 +201,19 @@ def test_the_compound_finds_what_the_phrase_finds(
     phrase = postgres.search(query)
     assert reduced.total == phrase.total > 0
     assert [h.id for h in reduced.hits] == [h.id for h in phrase.hits]
+
+
+def test_a_common_word_is_surely_over_the_window_by_analyzes_share() -> None:
+    stats = pg_search.stats_module
+    large = stats.Archive(1, 1_000_000, 100.0, True, 0.08)
+    window = pg_search.RANK_WINDOW
+    assert stats.surely_over(large, 0.02, window) > 10_000  # a name in 2% of 1M articles
+    assert stats.surely_over(large, 0.002, window) < 0  # 2,000 expected: counted
+    assert stats.surely_over(large, 0.0, window) <= 0  # not among the common lexemes
+    small = stats.Archive(1, 10_000, 100.0, False, 100.0)
+    assert stats.surely_over(small, 0.9, window) <= 0  # a small archive is always counted
+    word = pg_search._WORD
+    assert word.fullmatch("'mourinho'") and word.fullmatch("'kilroy-silk'")
+    assert word.fullmatch("'o''neill'")
+    for text in ("'prime' <-> 'minist'", "'elect':*", "'a' & 'b'", "'x':A", "!'a'"):
+        assert not word.fullmatch(text), text

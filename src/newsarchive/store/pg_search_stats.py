@@ -11,7 +11,12 @@ stands for it.
 
 ``enough`` decides, from the same fixed sample, whether a query surely has more than a
 given number of matches (a lower confidence bound of its share of the sample times the
-archive's size), so a query too common to rank is never counted match by match.
+archive's size), so a query too common to rank is never counted match by match. The
+sample is about 60 pages, too few to tell a word in 2% of the archive (20,000 matches
+at 1M) from a rare one, so a single word is first judged by ANALYZE's statistics
+(``word_share``: the shares of the 10,000 most common lexemes, migration 8, from at
+least ``ANALYZE_ROWS`` rows) with the same bound (``surely_over``). Each query's count
+in the sample is kept with the statistics (``Archive.samples``).
 """
 
 from __future__ import annotations
@@ -28,6 +33,10 @@ SAMPLE_ROWS = 800  # documents in the fixed sample (the same pages every time: c
 SAMPLE_SEED = 7
 DF_COUNT_LIMIT = 5_000  # a phrase's matches are counted up to here, then estimated
 CONFIDENCE = 4.0  # standard deviations below a sample's share for "surely more than"
+# rows ANALYZE samples at the default statistics target (300 x 100): the fewest its shares
+# of common lexemes can rest on (at migration 8's target of 1000, 300,000)
+ANALYZE_ROWS = 30_000
+SAMPLES_KEPT = 1_000  # queries whose count in the sample is kept, per connection
 
 
 @dataclass(slots=True)
@@ -40,6 +49,9 @@ class Archive:
     sampled: bool  # the archive is large enough to decide by the fixed sample
     percent: float  # TABLESAMPLE SYSTEM percentage giving about SAMPLE_ROWS documents
     frequencies: dict[str, int] = field(default_factory=dict)
+    # each query's (matched, sampled) in the fixed sample, by its SQL and parameters
+    samples: dict[tuple[object, ...], tuple[int, int]] = field(default_factory=dict)
+    words: dict[str, float] | None = None  # ANALYZE's shares of the common lexemes
 
 
 _CACHE: weakref.WeakKeyDictionary[psycopg.Connection[Any], Archive] = weakref.WeakKeyDictionary()
@@ -84,6 +96,32 @@ def enough(archive: Archive, matched: int, sampled: int, needed: int) -> bool:
     if not archive.sampled or sampled <= 0 or matched <= 0:
         return False
     return lower_share(matched, sampled) * archive.documents > needed * 1.25
+
+
+def word_share(db: psycopg.Connection[Any], archive: Archive, lexeme: str) -> float:
+    """The share of the search documents holding ``lexeme`` as ANALYZE last found it (0
+    when it is not among the most common): read once per refresh of the statistics."""
+    if archive.words is None:
+        row = db.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+            " WHERE schemaname = current_schema() AND tablename = 'articles_fts'"
+            " AND attname = 'document'"
+        ).fetchone()
+        # the shares end with the minimum, maximum and null shares: zip drops them
+        found = zip(row[0], map(float, row[1]), strict=False) if row and row[0] else ()
+        archive.words = dict(found)
+    return archive.words.get(lexeme, 0.0)
+
+
+def surely_over(archive: Archive, share: float, needed: int) -> float:
+    """How many matches past ``needed`` (times 1.25) a word in ``share`` of ANALYZE's
+    sample surely has beyond reasonable doubt (Wilson's lower bound over ``ANALYZE_ROWS``
+    rows, ``CONFIDENCE``); 0 or less when it may not. ANALYZE's lossy counting only ever
+    lowers a share; the bound fails if most of the word's matches were removed since."""
+    if not archive.sampled or share <= 0:
+        return 0.0
+    matched = max(1, round(share * ANALYZE_ROWS))
+    return lower_share(matched, ANALYZE_ROWS) * archive.documents - needed * 1.25
 
 
 def lower_share(matched: int, sampled: int) -> float:

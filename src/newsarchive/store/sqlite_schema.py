@@ -269,7 +269,12 @@ CREATE TABLE topics (
 CREATE INDEX topics_newest ON topics(coalesce(last, ''), id) WHERE merged_into IS NULL;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7)
+# v8: nothing on SQLite (PostgreSQL's v8 keeps more search statistics: pg_schema)
+V8 = """
+SELECT 1;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5, V6, V7, V8)
 LATEST = len(MIGRATIONS)
 
 
