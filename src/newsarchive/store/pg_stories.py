@@ -11,46 +11,31 @@ states; the batches it wrote before are kept.
 from __future__ import annotations
 
 import json
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import Any
 
 from newsarchive.errors import StoreError
-from newsarchive.model import Article, Grouping, PredictedCategory, StoryRef, TopicRef
-from newsarchive.store.base import ListedArticle
-from newsarchive.store.grouping import (
-    STORY_FROM,
-    STORY_SELECT,
-    GroupingCounts,
-    StoredStory,
-    StoryLike,
-    StoryList,
-    StoryPage,
-    TopicLike,
-    stored_story,
-)
+from newsarchive.model import PredictedCategory
+from newsarchive.store.grouping import GroupingCounts, StoryLike, TopicLike
 from newsarchive.store.pg_enrich import Connection
 from newsarchive.store.pg_topics import PGTopics
+from newsarchive.store.story_reads import StoryReads
 
 GROUPING_LOCK = 0x6E61_6772  # advisory lock key of groupings and stories (per database)
 PREDICTION_LOCK = 0x6E61_7072  # of predicted categories
-_PAGE = 200
-_IDS_PER_QUERY = 5_000
-_MAX_STORY_ARTICLES = 1_000  # a story page lists at most this many
 _STORY_COLUMNS = "id, label, key_entities, first, last, articles, merged_into"
 
 
-class PGStories(PGTopics):
-    """The stories half of ``PostgresStore`` (a mixin over its connection)."""
+class PGStories(StoryReads, PGTopics):
+    """The stories half of ``PostgresStore`` (a mixin over its connection): the shared reads
+    (``story_reads``) and PostgreSQL's writes."""
 
     _db: Connection
     path: str  # the URL as messages show it
     _writable: Callable[[str], None]
     _transaction: Callable[[], AbstractContextManager[None]]
-    _load: Callable[[int], tuple[Article, bool, str, int]]
-    _listed: Callable[[list[int]], tuple[ListedArticle, ...]]
+    _IDS_PER_QUERY = 5_000
 
     # -- writing ---------------------------------------------------------------
 
@@ -121,29 +106,10 @@ class PGStories(PGTopics):
                 " grouped so far are stored); run 'newsarchive stories' again once it is done"
             )
 
-    def _nums(self, ids: list[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        unique = list(dict.fromkeys(ids))
-        for start in range(0, len(unique), _IDS_PER_QUERY):
-            chunk = unique[start : start + _IDS_PER_QUERY]
-            found.update(
-                (str(aid), int(num))
-                for aid, num in self._db.execute(
-                    "SELECT id, num FROM articles WHERE id = ANY(%s)", (chunk,)
-                )
-            )
-        return found
-
     def _assign(self, stories: Sequence[StoryLike], nums: dict[str, int], now: str) -> None:
         """Every article of ``stories`` gets its story; vanished stories are merged into
         the one holding most of their articles; duplicates follow their originals."""
-        previous = {
-            int(num): str(sid)
-            for num, sid in self._db.execute(
-                "SELECT article_num, story_id FROM groupings WHERE story_id IS NOT NULL"
-                " AND duplicate_of IS NULL"
-            )
-        }
+        previous = self._stories_of_originals()
         wanted = {nums[a]: s.id for s in stories for a in s.article_ids if a in nums}
         self._db.cursor().executemany(
             "UPDATE groupings SET story_id = %s WHERE article_num = %s",
@@ -200,16 +166,7 @@ class PGStories(PGTopics):
         wanted: dict[int, str],
         now: str,
     ) -> None:
-        current = {s.id for s in stories}
-        into: dict[str, Counter[str]] = {}
-        for num, old in previous.items():
-            if old not in current and num in wanted:
-                into.setdefault(old, Counter())[wanted[num]] += 1
-        vanished = [
-            str(sid)
-            for (sid,) in self._db.execute("SELECT id FROM stories WHERE merged_into IS NULL")
-            if sid not in current
-        ]
+        vanished, into = self._vanished_stories(stories, previous, wanted)
         gone = [sid for sid in vanished if sid not in into]
         if gone:
             self._db.execute("DELETE FROM stories WHERE id = ANY(%s)", (gone,))
@@ -269,101 +226,6 @@ class PGStories(PGTopics):
         ).fetchone()
         self._state_versions()[name] = 0 if row is None else int(row[1])
         return None if row is None else bytes(row[0])
-
-    def grouping(self, article_id: str) -> Grouping:
-        row = self._db.execute(
-            "SELECT a.num, g.story_id, g.duplicate_of, s.label, s.topic, t.label FROM articles a"
-            " LEFT JOIN groupings g ON g.article_num = a.num"
-            " LEFT JOIN stories s ON s.id = g.story_id LEFT JOIN topics t ON t.id = s.topic"
-            " WHERE a.id = %s",
-            (article_id,),
-        ).fetchone()
-        if row is None:
-            return Grouping()
-        num, story_id, duplicate_of, label, topic_id, topic_label = row
-        predicted = tuple(
-            PredictedCategory(str(name), float(confidence))
-            for name, confidence in self._db.execute(
-                "SELECT name, confidence FROM predicted_categories WHERE article_num = %s"
-                " ORDER BY position",
-                (num,),
-            )
-        )
-        story = StoryRef(story_id, label or "") if story_id is not None else None
-        topic = TopicRef(topic_id, topic_label or "") if topic_id is not None else None
-        return Grouping(story, duplicate_of, predicted, topic)
-
-    def grouping_backlog(self) -> int:
-        row = self._db.execute(
-            "SELECT count(*) FROM articles a"
-            " WHERE NOT EXISTS (SELECT 1 FROM groupings g WHERE g.article_num = a.num)"
-        ).fetchone()
-        return 0 if row is None else int(row[0])
-
-    def articles_needing_grouping(self, *, every: bool = False) -> Iterator[Article]:
-        if every:
-            return self._keyset("TRUE")
-        return self._keyset("NOT EXISTS (SELECT 1 FROM groupings g WHERE g.article_num = a.num)")
-
-    def articles_without_categories(self) -> Iterator[Article]:
-        return self._keyset(
-            "NOT EXISTS (SELECT 1 FROM article_categories ac WHERE ac.article_num = a.num)"
-        )
-
-    def _keyset(self, condition: str) -> Iterator[Article]:
-        """Articles matching ``condition`` in ingest order, a page at a time (nothing is
-        held open between pages, so writes in between are fine)."""
-        last = 0
-        while True:
-            page = [
-                int(num)
-                for (num,) in self._db.execute(
-                    f"SELECT a.num FROM articles a WHERE a.num > %s AND {condition}"
-                    " ORDER BY a.num LIMIT %s",
-                    (last, _PAGE),
-                ).fetchall()
-            ]
-            for num in page:
-                yield self._load(num)[0]
-            if len(page) < _PAGE:
-                return
-            last = page[-1]
-
-    def story(self, story_id: str) -> StoryPage | None:
-        found = self._story_row(story_id)
-        if found is not None and found.merged_into is not None:
-            found = self._story_row(found.merged_into)
-        if found is None:
-            return None
-        nums = [
-            int(num)
-            for (num,) in self._db.execute(
-                "SELECT g.article_num FROM groupings g JOIN articles a ON a.num = g.article_num"
-                " WHERE g.story_id = %s ORDER BY a.published IS NULL, a.published, a.num"
-                " LIMIT %s",
-                (found.id, _MAX_STORY_ARTICLES),
-            )
-        ]
-        return StoryPage(found, self._listed(nums))
-
-    def _story_row(self, story_id: str) -> StoredStory | None:
-        row = self._db.execute(
-            f"SELECT {STORY_SELECT} FROM {STORY_FROM} WHERE s.id = %s", (story_id,)
-        ).fetchone()
-        return None if row is None else stored_story(row)
-
-    def stories(self, limit: int = 20, offset: int = 0) -> StoryList:
-        rows: list[tuple[Any, ...]] = self._db.execute(
-            f"SELECT {STORY_SELECT} FROM {STORY_FROM} WHERE s.merged_into IS NULL"
-            " ORDER BY coalesce(s.last, '') DESC, s.id DESC LIMIT %s OFFSET %s",
-            (max(limit, 0), max(offset, 0)),
-        ).fetchall()
-        total = self._db.execute(
-            "SELECT count(*) FROM stories WHERE merged_into IS NULL"
-        ).fetchone()
-        return StoryList(
-            tuple(stored_story(r) for r in rows), 0 if total is None else int(total[0])
-        )
 
 
 def _now() -> str:

@@ -9,57 +9,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
 
-from newsarchive.store.grouping import (
-    STORY_FROM,
-    STORY_SELECT,
-    TOPIC_COLUMNS,
-    StoredTopic,
-    TopicLike,
-    TopicList,
-    TopicPage,
-    stored_story,
-    stored_topic,
-    story_topics,
-    vanished_topics,
-)
+from newsarchive.store.grouping import TOPIC_COLUMNS, TopicLike
+from newsarchive.store.pg_connection import PGStatements
 from newsarchive.store.pg_enrich import Connection
+from newsarchive.store.topic_reads import TopicReads
 
-MAX_TOPIC_STORIES = 1_000  # a topic page lists at most this many
 
-
-class PGTopics:
-    """The topics part of ``PostgresStore`` (a mixin over its connection)."""
+class PGTopics(TopicReads, PGStatements):
+    """The topics part of ``PostgresStore`` (a mixin over its connection): the shared reads
+    (``topic_reads``) and PostgreSQL's writes."""
 
     _db: Connection
 
     # -- writing (inside put_groupings' transaction) ------------------------------
 
     def _assign_topics(self, topics: Sequence[TopicLike], now: str) -> None:
-        previous = {
-            str(sid): str(tid)
-            for sid, tid in self._db.execute(
-                "SELECT id, topic FROM stories WHERE topic IS NOT NULL"
-            )
-        }
-        merged = {
-            str(sid): str(into)
-            for sid, into in self._db.execute(
-                "SELECT id, merged_into FROM stories WHERE merged_into IS NOT NULL"
-            )
-        }
-        wanted = story_topics(topics)
-        current = {t.id for t in topics}
-        vanished = [
-            str(tid)
-            for (tid,) in self._db.execute("SELECT id FROM topics WHERE merged_into IS NULL")
-            if tid not in current
-        ]
-        targets = vanished_topics(vanished, previous, merged, wanted)
-        self._story_topics(wanted)
+        changes = self._topic_changes(topics)
+        self._story_topics(changes.wanted)
         self._upsert_topics(topics, now)
-        self._merge_topics(targets, now)
+        self._merge_topics(changes.targets, now)
         self._db.execute(
             "UPDATE topics t SET stories = c.stories, articles = c.articles FROM"
             " (SELECT tt.id, count(s.id) AS stories, coalesce(sum(s.articles), 0) AS articles"
@@ -125,48 +94,4 @@ class PGTopics:
             "UPDATE topics SET merged_into = (SELECT t.merged_into FROM topics t"
             " WHERE t.id = topics.merged_into) WHERE merged_into IN"
             " (SELECT id FROM topics WHERE merged_into IS NOT NULL)"
-        )
-
-    # -- reading ---------------------------------------------------------------
-
-    def topic(self, topic_id: str) -> TopicPage | None:
-        found = self._topic_row(topic_id)
-        if found is not None and found.merged_into is not None:
-            found = self._topic_row(found.merged_into)
-        if found is None:
-            return None
-        stories = tuple(
-            stored_story(row)
-            for row in self._db.execute(
-                f"SELECT {STORY_SELECT} FROM {STORY_FROM} WHERE s.topic = %s"
-                " ORDER BY s.first IS NULL, s.first, s.id LIMIT %s",
-                (found.id, MAX_TOPIC_STORIES),
-            )
-        )
-        days = tuple(
-            (str(day), int(n))
-            for day, n in self._db.execute(
-                "SELECT substr(a.published, 1, 10) AS day, count(*) FROM stories s"
-                " JOIN groupings g ON g.story_id = s.id JOIN articles a ON a.num = g.article_num"
-                " WHERE s.topic = %s AND a.published IS NOT NULL GROUP BY day ORDER BY day",
-                (found.id,),
-            )
-        )
-        return TopicPage(found, stories, days)
-
-    def _topic_row(self, topic_id: str) -> StoredTopic | None:
-        row = self._db.execute(
-            f"SELECT {TOPIC_COLUMNS} FROM topics WHERE id = %s", (topic_id,)
-        ).fetchone()
-        return None if row is None else stored_topic(row)
-
-    def topics(self, limit: int = 20, offset: int = 0) -> TopicList:
-        rows: list[tuple[Any, ...]] = self._db.execute(
-            f"SELECT {TOPIC_COLUMNS} FROM topics WHERE merged_into IS NULL"
-            " ORDER BY coalesce(last, '') DESC, id DESC LIMIT %s OFFSET %s",
-            (max(limit, 0), max(offset, 0)),
-        ).fetchall()
-        total = self._db.execute("SELECT count(*) FROM topics WHERE merged_into IS NULL").fetchone()
-        return TopicList(
-            tuple(stored_topic(r) for r in rows), 0 if total is None else int(total[0])
         )

@@ -20,22 +20,21 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import replace
 from itertools import islice
 from typing import Any
 
 import psycopg
 
 from newsarchive.errors import StoreError
-from newsarchive.model import Article, Document, article_to_dict, content_hash
+from newsarchive.model import Article, Document, article_to_dict
 from newsarchive.store import shown_location
 from newsarchive.store.base import ArchiveStats, IngestCounts, Outcome, Store, TableRows
+from newsarchive.store.ingest_merge import IngestMerge
 from newsarchive.store.ingest_rows import Existing as _Existing
 from newsarchive.store.ingest_rows import InputSource as _Source
 from newsarchive.store.ingest_rows import first_of_each_id as _first_of_each_id
 from newsarchive.store.ingest_rows import now as _now
 from newsarchive.store.ingest_rows import prepare_rows as _prepare
-from newsarchive.store.ingest_rows import row_of as _row_of
 from newsarchive.store.ingest_rows import text_values as _values
 from newsarchive.store.pg_connection import archive_exists, archive_version, connect, without_nul
 from newsarchive.store.pg_enrich import PGEnrichment, clear_enrichment
@@ -71,6 +70,7 @@ class PostgresStore(
     PGEnrichment,
     PGPeople,
     PGStories,
+    IngestMerge,
     Store,
 ):
     """An archive in a PostgreSQL database, its schema applied on open (unless read-only).
@@ -280,45 +280,6 @@ class PostgresStore(
                 (cids, [self._counted[cid] for cid in cids]),
             )
             self._counted.clear()
-
-    def _merge(
-        self, article: Article, row: ArticleRow, old: _Existing, source: _Source, now: str
-    ) -> Outcome:
-        """An id already stored: union the categories, and keep a revision if the text
-        changed (a teaser never replaces a full article; see ``SQLiteStore._merge``)."""
-        self._add_categories(article, old)
-        if article.teaser and not self._is_teaser(old.num):
-            if old.published is None and article.published is not None:
-                self._fill_date(old, article.published)
-            return self._seen_again(old, source, now)
-        if article.published is None and old.published is not None:
-            article = replace(article, published=old.published)
-            row = _row_of(article, source)
-        chash = content_hash(article)
-        if old.content_hash is None:
-            old.content_hash = content_hash(self._load(old.num)[0])
-            self._db.execute(
-                "UPDATE articles SET content_hash = %s WHERE num = %s",
-                (old.content_hash, old.num),
-            )
-        if chash == old.content_hash:
-            return self._seen_again(old, source, now)
-        self._replace(article, row, chash, old, source, now)
-        return Outcome.UPDATED
-
-    def _add_categories(self, article: Article, old: _Existing) -> None:
-        new_ids = [
-            c for c in self._category_id_list(article.categories) if c not in old.category_ids
-        ]
-        if new_ids:
-            start = len(old.category_ids)
-            self._count_links([(old.num, cid, start + i) for i, cid in enumerate(new_ids)])
-            old.category_ids.extend(new_ids)
-
-    def _seen_again(self, old: _Existing, source: _Source, now: str) -> Outcome:
-        if source.is_new:
-            self._db.execute("UPDATE articles SET last_seen = %s WHERE num = %s", (now, old.num))
-        return Outcome.UNCHANGED
 
     def _is_teaser(self, num: int) -> bool:
         found = self._db.execute(
