@@ -24,13 +24,14 @@ install: $(BIN)/.installed
 install-dev: $(BIN)/.installed-dev
 
 # The main job on the embedded default: ingest the bundled sample into SQLite, find who
-# said what in it, and serve it (the URL is printed; Ctrl-C stops). HOST/PORT change where
-# it listens.
+# said what in it, group it into stories and topics, and serve it (the URL is printed;
+# Ctrl-C stops). HOST/PORT change where it listens.
 HOST ?= 127.0.0.1
 PORT ?= 8000
 run: install
 	$(BIN)/newsarchive ingest --db $(DB) $(SAMPLE)
 	$(BIN)/newsarchive enrich --db $(DB)
+	$(BIN)/newsarchive stories --db $(DB)
 	$(BIN)/newsarchive serve --db $(DB) --host $(HOST) --port $(PORT)
 
 lint: install-dev
