@@ -289,6 +289,9 @@ class SpeakerChart:
 
 
 BUCKETS = {"year": 4, "month": 7, "day": 10}
+# a query with more matches than this lists the most recently added this many, newest first
+# and unranked (``SearchResult.bounded``), on every backend
+RANK_WINDOW = 2_000
 
 
 @dataclass(frozen=True, slots=True)

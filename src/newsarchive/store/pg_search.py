@@ -42,6 +42,7 @@ from newsarchive.store import pg_search_stats as stats_module
 from newsarchive.store.base import (
     HIGHLIGHT_CLOSE,
     HIGHLIGHT_OPEN,
+    RANK_WINDOW,
     SearchHit,
     SearchQuery,
     SearchResult,
@@ -49,7 +50,6 @@ from newsarchive.store.base import (
 )
 from newsarchive.store.pg_schema import SEARCH_CONFIG
 
-RANK_WINDOW = 2_000
 # bm25 as FTS5 computes it (k1 1.2, b 0.75, column weights title 10, summary 5, body 1,
 # captions 2): a phrase's weighted frequency in a document is ts_rank_cd's sum over its
 # occurrences of the weights {D, C, B, A} (scaled to 0..1, hence * 10)

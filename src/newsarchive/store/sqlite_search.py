@@ -19,13 +19,13 @@ from newsarchive.errors import QueryError
 from newsarchive.store.base import (
     HIGHLIGHT_CLOSE,
     HIGHLIGHT_OPEN,
+    RANK_WINDOW,
     SearchHit,
     SearchQuery,
     SearchResult,
     SortOrder,
 )
 
-RANK_WINDOW = 2_000
 # bm25 column weights: title, summary, body, captions
 BM25 = "bm25(articles_fts, 10.0, 5.0, 1.0, 2.0)"
 SNIPPET_TOKENS = 24
