@@ -13,9 +13,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from newsarchive.batch.steps import DocumentDone, Signature
-from newsarchive.model import Grouping, StoryRef, TopicRef
+from newsarchive.model import Grouping
 from newsarchive.stories.cluster import StoryClusterer, StoryItem
 from newsarchive.stories.dedup import DuplicateIndex
+from newsarchive.stories.refs import grouper
 
 ArticleOrder = tuple[int, int, int]  # (task, document within the task, article within it)
 
@@ -52,15 +53,5 @@ def group_in_order(keys: Iterable[ArticleKey], *, stories: bool) -> dict[Article
             answers.append((key.order, key.article_id, original))
     if clusterer is None:
         return {order: Grouping(duplicate_of=original) for order, _, original in answers}
-    labels = {story.id: story.label for story in clusterer.stories()}
-    topic_labels = {topic.id: topic.label for topic in clusterer.topics()}
-    groupings: dict[ArticleOrder, Grouping] = {}
-    for order, article_id, original in answers:
-        story_id = clusterer.story_of(original or article_id)
-        topic_id = clusterer.topic_of(original or article_id)
-        groupings[order] = Grouping(
-            StoryRef(story_id, labels.get(story_id, "")),
-            original,
-            topic=TopicRef(topic_id, topic_labels.get(topic_id, "")),
-        )
-    return groupings
+    grouping = grouper(clusterer)
+    return {order: grouping(article_id, original, ()) for order, article_id, original in answers}

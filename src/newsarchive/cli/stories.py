@@ -27,8 +27,6 @@ from newsarchive.model import (
     Enrichment,
     Grouping,
     PredictedCategory,
-    StoryRef,
-    TopicRef,
 )
 from newsarchive.store import Location, Store, open_store, require_archive
 from newsarchive.store.grouping import CATEGORY_STATE, CLUSTER_STATE, DEDUP_STATE
@@ -207,6 +205,7 @@ def batch_groupings(
     without any when ``categories_from`` names an archive with a category model."""
     from newsarchive.stories.cluster import StoryClusterer, story_item
     from newsarchive.stories.dedup import DuplicateIndex, duplicate_text
+    from newsarchive.stories.refs import grouper
 
     index, clusterer = DuplicateIndex(), StoryClusterer()
     originals: dict[str, str | None] = {}
@@ -214,23 +213,8 @@ def batch_groupings(
         originals[article.id] = index.add(article.id, duplicate_text(article))
         if originals[article.id] is None:
             clusterer.add(story_item(article, enrichment))
-    labels = {s.id: s.label for s in clusterer.stories()}
-    topic_labels = {t.id: t.label for t in clusterer.topics()}
-    predict = _predictor(categories_from)
-    groupings = []
-    for article, _ in parsed:
-        original = originals[article.id]
-        story_id = clusterer.story_of(original or article.id)
-        topic_id = clusterer.topic_of(original or article.id)
-        groupings.append(
-            Grouping(
-                StoryRef(story_id, labels.get(story_id, "")),
-                original,
-                () if article.categories else predict(article),
-                TopicRef(topic_id, topic_labels.get(topic_id, "")),
-            )
-        )
-    return groupings
+    grouping, predict = grouper(clusterer), _predictor(categories_from)
+    return [grouping(a.id, originals[a.id], () if a.categories else predict(a)) for a, _ in parsed]
 
 
 def _predictor(
