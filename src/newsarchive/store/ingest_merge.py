@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from newsarchive.model import Article, content_hash
+from newsarchive.model import Article, article_to_dict, content_hash
 from newsarchive.store.base import Outcome
 from newsarchive.store.ingest_rows import Existing, InputSource, row_of
-from newsarchive.store.sqlite_rows import ArticleRow
+from newsarchive.store.sqlite_rows import ArticleRow, pack_json
 from newsarchive.store.statements import Statements
 
 
@@ -73,3 +73,40 @@ class IngestMerge(Statements):
         if source.is_new:
             self._execute("UPDATE articles SET last_seen = ? WHERE num = ?", (now, old.num))
         return Outcome.UNCHANGED
+
+    def _keep_revision(self, old: Existing) -> None:
+        """Keep the stored revision of ``old`` (compressed JSON) before it is replaced."""
+        article, raw_stored, revised_at, source_id = self._load(old.num)
+        self._execute(
+            "INSERT INTO revisions (article_num, number, content_hash, seen_at, source_id, data)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                old.num,
+                old.revision,
+                old.content_hash,
+                revised_at,
+                source_id,
+                pack_json(article_to_dict(article, with_raw=raw_stored)),
+            ),
+        )
+
+    def _lookup(self, ids: list[str]) -> dict[str, Existing]:
+        """What ingest needs to know of the articles with these ids already stored."""
+        where, params = self._in("id", ids)
+        found = {
+            row[0]: Existing(int(row[1]), row[2], int(row[3]), [], row[4])
+            for row in self._execute(
+                f"SELECT id, num, content_hash, revision, published FROM articles WHERE {where}",
+                params,
+            )
+        }
+        if found:
+            by_num = {e.num: e for e in found.values()}
+            where, params = self._in("article_num", list(by_num))
+            for num, cid in self._execute(
+                f"SELECT article_num, category_id FROM article_categories WHERE {where}"
+                " ORDER BY article_num, position",
+                params,
+            ):
+                by_num[int(num)].category_ids.append(int(cid))
+        return found

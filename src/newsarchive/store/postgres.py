@@ -26,7 +26,7 @@ from typing import Any
 import psycopg
 
 from newsarchive.errors import StoreError
-from newsarchive.model import Article, Document, article_to_dict
+from newsarchive.model import Article, Document
 from newsarchive.store import shown_location
 from newsarchive.store.base import ArchiveStats, IngestCounts, Outcome, Store, TableRows
 from newsarchive.store.ingest_merge import IngestMerge
@@ -48,7 +48,6 @@ from newsarchive.store.sqlite_rows import (
     ArticleRow,
     EncodedSource,
     encode_source,
-    pack_json,
     source_row,
 )
 
@@ -338,40 +337,6 @@ class PostgresStore(
         self._redate(old.num, old.published, article.published)
         old.content_hash, old.revision = chash, old.revision + 1
         old.published = article.published
-
-    def _keep_revision(self, old: _Existing) -> None:
-        article, raw_stored, revised_at, source_id = self._load(old.num)
-        self._db.execute(
-            "INSERT INTO revisions (article_num, number, content_hash, seen_at, source_id, data)"
-            " VALUES (%s, %s, %s, %s, %s, %s)",
-            (
-                old.num,
-                old.revision,
-                old.content_hash,
-                revised_at,
-                source_id,
-                pack_json(article_to_dict(article, with_raw=raw_stored)),
-            ),
-        )
-
-    def _lookup(self, ids: list[str]) -> dict[str, _Existing]:
-        found = {
-            row[0]: _Existing(int(row[1]), row[2], int(row[3]), [], row[4])
-            for row in self._db.execute(
-                "SELECT id, num, content_hash, revision, published FROM articles"
-                " WHERE id = ANY(%s)",
-                (ids,),
-            )
-        }
-        if found:
-            by_num = {e.num: e for e in found.values()}
-            for num, cid in self._db.execute(
-                "SELECT article_num, category_id FROM article_categories"
-                " WHERE article_num = ANY(%s) ORDER BY article_num, position",
-                (list(by_num),),
-            ):
-                by_num[int(num)].category_ids.append(int(cid))
-        return found
 
     def _create_categories(self, names: list[str]) -> None:
         """Create the categories not yet known, in a short transaction before the input's

@@ -23,7 +23,7 @@ from itertools import islice
 from pathlib import Path
 
 from newsarchive.errors import StoreError
-from newsarchive.model import Article, Document, article_to_dict
+from newsarchive.model import Article, Document
 from newsarchive.store import sqlite_schema, sqlite_tables
 from newsarchive.store.base import (
     ArchiveStats,
@@ -47,7 +47,6 @@ from newsarchive.store.sqlite_rows import (
     ArticleRow,
     EncodedSource,
     encode_source,
-    pack_json,
     source_row,
 )
 from newsarchive.store.sqlite_sources import SQLiteSources
@@ -317,41 +316,6 @@ class SQLiteStore(
         )
         old.content_hash, old.revision = chash, old.revision + 1
         old.published = article.published
-
-    def _keep_revision(self, old: _Existing) -> None:
-        article, raw_stored, revised_at, source_id = self._load(old.num)
-        self._db.execute(
-            "INSERT INTO revisions (article_num, number, content_hash, seen_at, source_id, data)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                old.num,
-                old.revision,
-                old.content_hash,
-                revised_at,
-                source_id,
-                pack_json(article_to_dict(article, with_raw=raw_stored)),
-            ),
-        )
-
-    def _lookup(self, ids: list[str]) -> dict[str, _Existing]:
-        marks = ",".join("?" * len(ids))
-        found = {
-            row[0]: _Existing(row[1], row[2], row[3], [], row[4])
-            for row in self._db.execute(
-                "SELECT id, num, content_hash, revision, published FROM articles"
-                f" WHERE id IN ({marks})",
-                ids,
-            )
-        }
-        if found:
-            by_num = {e.num: e for e in found.values()}
-            nums = ",".join(str(n) for n in by_num)
-            for num, cid in self._db.execute(
-                "SELECT article_num, category_id FROM article_categories"
-                f" WHERE article_num IN ({nums}) ORDER BY article_num, position"
-            ):
-                by_num[num].category_ids.append(cid)
-        return found
 
     def _next_num(self) -> int:
         return int(self._db.execute("SELECT coalesce(max(num), 0) + 1 FROM articles").fetchone()[0])
