@@ -217,3 +217,85 @@ def test_a_common_word_is_surely_over_the_window_by_analyzes_share() -> None:
     assert word.fullmatch("'o''neill'")
     for text in ("'prime' <-> 'minist'", "'elect':*", "'a' & 'b'", "'x':A", "!'a'"):
         assert not word.fullmatch(text), text
+
+
+def test_spans_cover_a_range_of_blocks_exactly_with_few_lexemes() -> None:
+    levels = pg_search.SPAN_LEVELS
+    finest = levels[0]
+    for bottom, top in ((0, 0), (0, 15), (3, 17), (15, 16), (1, 5000), (4095, 70_000), (7, 7)):
+        spans = pg_search._cover(bottom, top)
+        blocks: list[int] = []
+        for level, block in spans:
+            size = 1 << (level - finest)
+            blocks += range(block * size, block * size + size)
+        assert blocks == sorted(blocks) and blocks == list(range(bottom, top + 1))
+        assert len(spans) <= 2 * 15 * len(levels)
+    assert pg_search.span_lexeme(10, 3) not in pg_search.tsquery_text("10 3")
+
+
+def test_a_sparse_query_finds_its_newest_matches_span_by_span_across_gaps(
+    postgres_server: PostgresServer,
+) -> None:
+    """Articles numbered with gaps of several spans (the newest matches of a word lie in
+    different, distant spans): the spans find exactly what a walk of the table finds."""
+    import psycopg
+
+    backend = PostgresBackend(postgres_server)
+    try:
+        location = backend.fresh()
+        inputs = sorted(DUMPS.glob("*.txt"))
+        for n, path in enumerate(inputs):
+            backend.execute(
+                location, f"ALTER TABLE articles ALTER COLUMN num RESTART WITH {1 + n * 5000}"
+            )
+            subprocess.run(
+                [str(NEWSARCHIVE), "ingest", "--db", str(location), str(path)],
+                check=True,
+                capture_output=True,
+            )
+        with psycopg.connect(str(location), autocommit=True) as db:
+            newest = int(db.execute("SELECT max(num) FROM articles_fts").fetchone()[0])  # type: ignore[index]
+            assert newest > 5000 * (len(inputs) - 1)
+            for text in ("said", "minister", "the", "police OR court", '"prime minister"'):
+                plan = pg_search._plan(
+                    SearchQuery(text, duplicates=True), pg_search.tsquery_text(text)
+                )
+                walked = [
+                    int(num)
+                    for (num,) in db.execute(
+                        f"SELECT f.num FROM {plan.source()} WHERE {plan.where} ORDER BY f.num DESC",
+                        plan.matching,
+                    )
+                ]
+                assert walked, text
+                for needed in (1, 7, len(walked), len(walked) + 5):
+                    for share in (1.0, 0.01):
+                        found = pg_search._newest_nums(db, plan, needed, share, newest)
+                        assert found == walked[:needed], (text, needed, share)
+    finally:
+        backend.close()
+
+
+def test_a_sparse_query_too_common_to_rank_shows_the_same_pages_as_sqlite(
+    archives: tuple[Store, Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every query taken for sparse (found span by span): the same bounded pages, by
+    relevance and by date."""
+    sqlite, postgres = archives
+    monkeypatch.setattr(sqlite_search, "RANK_WINDOW", 5)
+    monkeypatch.setattr("newsarchive.store.pg_search.RANK_WINDOW", 5)
+    monkeypatch.setattr(pg_search, "DENSE_SHARE", 2.0)
+    spans = []
+    real = pg_search._newest_nums
+    monkeypatch.setattr(
+        pg_search,
+        "_newest_nums",
+        lambda *a: spans.append(a[2]) or real(*a),  # type: ignore[func-returns-value]
+    )
+    for text in ("the", "said", "minister"):
+        for sort in (SortOrder.RELEVANCE, SortOrder.NEWEST):
+            query = SearchQuery(text, limit=4, offset=1, sort=sort)
+            expected, got = sqlite.search(query), postgres.search(query)
+            assert got.bounded and expected.bounded
+            assert [h.id for h in got.hits] == [h.id for h in expected.hits], (text, sort)
+    assert spans  # the spans were used

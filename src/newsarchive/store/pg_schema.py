@@ -255,6 +255,23 @@ CREATE TABLE category_articles (
 )""",
 )
 
+# A span is a block of 2**level consecutive article numbers; a search document holds the
+# lexeme ``span_lexeme(level, num >> level)`` of each level (a leading space: no word of a
+# text can be one). They carry no positions, so neither ranking nor lengths see them.
+SPAN_LEVELS: Final = (10, 14, 18, 22)
+
+
+def span_lexeme(level: int, block: int) -> str:
+    return f" {level} {block}"
+
+
+SPAN_FUNCTION: Final = (
+    "CREATE OR REPLACE FUNCTION document_span(num bigint) RETURNS tsvector"
+    " LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT array_to_tsvector(ARRAY["
+    + ", ".join(f"' {level} ' || (num >> {level})" for level in SPAN_LEVELS)
+    + "]) $$"
+)
+
 # The schema version of the tables above; equal to sqlite_schema.LATEST.
 BASE_VERSION: Final = 6
 
@@ -287,6 +304,19 @@ WHERE merged_into IS NULL""",
     # them that a single word has far more matches than it ranks (pg_search); sqlite V8
     # is a no-op. Takes effect at the next ANALYZE (autovacuum's, or run by hand).
     (8, ("ALTER TABLE articles_fts ALTER COLUMN document SET STATISTICS 1000",)),
+    # spans: each search document also holds, without positions, the blocks of article
+    # numbers it falls in (``SPAN_LEVELS``), so the index itself finds a word's newest
+    # matches (pg_search); sqlite V9 is a no-op. The index is rebuilt once, not updated.
+    (
+        9,
+        (
+            SPAN_FUNCTION,
+            "DROP INDEX articles_fts_document",
+            "UPDATE articles_fts SET document = document || document_span(num)",
+            "SET LOCAL maintenance_work_mem = '256MB'",
+            "CREATE INDEX articles_fts_document ON articles_fts USING gin (document)",
+        ),
+    ),
 )
 
 LATEST: Final = MIGRATIONS[-1][0] if MIGRATIONS else BASE_VERSION

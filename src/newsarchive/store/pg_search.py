@@ -18,6 +18,14 @@ counting stops one past the window, and the page walks the matches newest first.
 query that surely has more (``_surely_over``: its share of a fixed sample, or a single
 word's share in ANALYZE's statistics, taken at 4 standard deviations below) is never
 counted: counting 2,001 matches visits as many table rows (about 20 ms).
+
+GIN can neither order matches nor stop early, so the newest matches of a query in less
+than ``DENSE_SHARE`` of the documents are found through spans (``_newest_nums``): every
+search document also holds a position-less lexeme for each block of 2**10, 2**14, 2**18
+and 2**22 article numbers it falls in (``pg_schema.SPAN_LEVELS``), and the query ANDed
+with the newest blocks' lexemes makes the index return only the matches within them,
+four times further back at each step until enough are found. A more common query walks
+the newest articles backwards instead (a match every few rows).
 Snippets (``ts_headline``) are made for the page's rows only, from an excerpt.
 
 A hyphenated word is a phrase of its compound and its parts (``'kilroy-silk' <-> 'kilroy'
@@ -48,7 +56,7 @@ from newsarchive.store.base import (
     SearchResult,
     SortOrder,
 )
-from newsarchive.store.pg_schema import SEARCH_CONFIG
+from newsarchive.store.pg_schema import SEARCH_CONFIG, SPAN_LEVELS, span_lexeme
 
 # bm25 as FTS5 computes it (k1 1.2, b 0.75, column weights title 10, summary 5, body 1,
 # captions 2): a phrase's weighted frequency in a document is ts_rank_cd's sum over its
@@ -56,11 +64,14 @@ from newsarchive.store.pg_schema import SEARCH_CONFIG
 WEIGHTS = "{0.2, 0.1, 0.5, 1.0}"
 K1, B = 1.2, 0.75
 SNIPPET_WORDS = 24
-EXCERPT_BEFORE, EXCERPT_CHARS = 160, 420  # the body's excerpt around a probable match
+EXCERPT_BEFORE, EXCERPT_CHARS = 120, 300  # the body's excerpt around a probable match
 HEADLINE = (
     f"StartSel={HIGHLIGHT_OPEN}, StopSel={HIGHLIGHT_CLOSE}, MaxWords={SNIPPET_WORDS},"
     f" MinWords={SNIPPET_WORDS // 2}, ShortWord=0, MaxFragments=1, FragmentDelimiter=…"
 )
+# a query in fewer documents than this share finds its newest matches span by span; a
+# more common one by walking the newest articles back (it meets a match every few rows)
+DENSE_SHARE = 0.1
 COLUMNS = {"title": "A", "summary": "B", "body": "C", "captions": "D"}
 SYNTAX_HINT = (
     "close every double quote, put words on both sides of AND/OR/NOT, and use * only at "
@@ -207,9 +218,17 @@ class _Plan:
         """The parameters of ``SELECT ... FROM {source} WHERE {where}``."""
         return (self.tsquery, *self.params)
 
-    def source(self, documents: str = "articles_fts f") -> str:
+    def source(self, documents: str = "articles_fts f", *, spans: bool = False) -> str:
+        """``spans``: the matches within some spans only (the query ANDed with a second
+        parameter, the spans' tsquery, after the query's: ``within``)."""
         query = "%s::tsquery" if self.normalised else f"to_tsquery('{SEARCH_CONFIG}', %s)"
+        if spans:
+            query += " && %s::tsquery"
         return f"{documents} CROSS JOIN (SELECT {query} AS query) q" + self.joins
+
+    def within(self, spans: str) -> tuple[object, ...]:
+        """The parameters of ``SELECT ... FROM {source(spans=True)} WHERE {where}``."""
+        return (self.tsquery, spans, *self.params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,16 +256,23 @@ def run_search(db: psycopg.Connection[Any], query: SearchQuery) -> SearchResult:
     row = db.execute("SELECT max(num) FROM articles_fts").fetchone()
     stats = stats_module.archive(db, int(row[0] or 0) if row else 0)
     window = RANK_WINDOW
-    if _surely_over(db, query, plan, stats, window):
+    over, share = _surely_over(db, query, plan, stats, window)
+    if over:
         matches = window + 1  # surely more than the window: never counted
     else:
         matches = _window_count(db, plan, window)
+        if share is None or matches <= window:  # counted: at least what was counted
+            share = matches / max(stats.documents, 1)
+    sparse = share is not None and share < DENSE_SHARE
     if matches > window and query.sort is SortOrder.RELEVANCE:
-        rows = _newest(db, query, plan, window)
+        rows = _newest(db, query, plan, window, share if sparse else None)
     elif matches == 0:
         rows = []
     else:
-        rows = _ranked(db, query, plan, stats, parsed.phrases, window, matches > window)
+        newest = None
+        if matches > window and sparse:  # the newest matches are those sorted by date
+            newest = _newest_nums(db, plan, window, share or 0.0, stats.newest)
+        rows = _ranked(db, query, plan, stats, parsed.phrases, window, matches > window, newest)
     hits = _hits(db, parsed.tsquery, rows)
     return SearchResult(hits=hits, total=min(matches, window), bounded=matches > window)
 
@@ -278,24 +304,26 @@ def _surely_over(
     plan: _Plan,
     stats: stats_module.Archive,
     window: int,
-) -> bool:
+) -> tuple[bool, float | None]:
     """Whether the query surely has more than ``window`` matches, without counting them:
     by its count in the fixed sample (kept per query with the statistics), or, for a
     single word over the whole archive, by ANALYZE's share of it, less the hidden
-    near-duplicates (counted, up to the margin)."""
+    near-duplicates (counted, up to the margin); and the query's share of the documents
+    as the sample or ANALYZE has it (None if neither was consulted)."""
     if not stats.sampled:
-        return False
+        return False, None
+    filtered = bool(query.date_from or query.date_to or query.category)
     key = (plan.tsquery, plan.normalised, plan.joins, plan.where, *plan.params)
     sample = stats.samples.get(key)
-    if sample is not None and stats_module.enough(stats, *sample, window):
-        return True
+    if sample is not None and stats_module.enough(stats, *sample, window) and not filtered:
+        return True, _share(*sample)
     text = plan.tsquery if plan.normalised else _normalised(db, plan.tsquery)
     word = _WORD.fullmatch(text)
-    if word and not (query.date_from or query.date_to or query.category):
-        share = stats_module.word_share(db, stats, word[1].replace("''", "'"))
+    share = stats_module.word_share(db, stats, word[1].replace("''", "'")) if word else None
+    if share is not None and not filtered:
         margin = stats_module.surely_over(stats, share, window)
         if margin > 0 and (query.duplicates or _duplicates(db, int(margin)) < margin):
-            return True
+            return True, share
     if sample is None:
         found = db.execute(
             f"SELECT count(*) FILTER (WHERE {plan.where}), count(*)"
@@ -307,7 +335,12 @@ def _surely_over(
         if len(stats.samples) >= stats_module.SAMPLES_KEPT:
             stats.samples.clear()
         stats.samples[key] = sample
-    return stats_module.enough(stats, *sample, window)
+    # a word's own share: a filter may make its matches rare, not its newest matches sparse
+    return stats_module.enough(stats, *sample, window), share if share else _share(*sample)
+
+
+def _share(matched: int, sampled: int) -> float:
+    return matched / sampled if sampled > 0 else 0.0
 
 
 def _duplicates(db: psycopg.Connection[Any], limit: int) -> int:
@@ -383,11 +416,28 @@ def _window_count(db: psycopg.Connection[Any], plan: _Plan, window: int) -> int:
 
 
 def _newest(
-    db: psycopg.Connection[Any], query: SearchQuery, plan: _Plan, window: int
+    db: psycopg.Connection[Any],
+    query: SearchQuery,
+    plan: _Plan,
+    window: int,
+    share: float | None,
 ) -> list[_Row]:
-    """A very common query's page: its most recently added matches, newest first (the
-    planner walks the table backwards, testing each row, until the page is full)."""
+    """A very common query's page: its most recently added matches, newest first. For a
+    query in ``share`` (< ``DENSE_SHARE``) of the documents they are found span by span
+    (``_newest_nums``); else the planner walks the table backwards, testing each row,
+    until the page is full."""
     limit = max(0, min(query.limit, window - query.offset))
+    if share is not None:
+        stats = stats_module.cached(db)
+        newest = stats.newest if stats is not None else 0
+        nums = _newest_nums(db, plan, query.offset + limit, share, newest)
+        page = nums[max(query.offset, 0) : max(query.offset, 0) + limit]
+        rows = db.execute(
+            "WITH p AS MATERIALIZED (SELECT u.num, 0.0::float8 AS score"
+            f" FROM unnest(%s::bigint[]) u(num)) {_FIELDS} ORDER BY p.num DESC",
+            (page,),
+        ).fetchall()
+        return [_Row(int(row[0]), 0.0, tuple(row[2:])) for row in rows]
     rows = db.execute(
         f"WITH p AS MATERIALIZED (SELECT f.num, 0.0::float8 AS score FROM {plan.source()}"
         f" WHERE {plan.where} ORDER BY f.num DESC LIMIT %s OFFSET %s)"
@@ -395,6 +445,49 @@ def _newest(
         (*plan.matching, limit, max(query.offset, 0)),
     ).fetchall()
     return [_Row(int(row[0]), 0.0, tuple(row[2:])) for row in rows]
+
+
+def _newest_nums(
+    db: psycopg.Connection[Any], plan: _Plan, needed: int, share: float, newest: int
+) -> list[int]:
+    """The ``needed`` most recently added matches (fewer if there are not as many),
+    newest first, found span by span from the newest article back: the index intersects
+    the query with the spans' lexemes, so only the matches within them are read. The
+    first spans are expected to hold 1.5 times as many matches as needed at the query's
+    ``share``; each further step reaches four times as far back."""
+    found: list[int] = []
+    finest = SPAN_LEVELS[0]
+    top = newest >> finest  # the newest finest span, then older ones
+    rows = needed / max(share, 1e-6) * 1.5
+    while top >= 0 and len(found) < needed:
+        count = max(1, math.ceil(rows / (1 << finest)))
+        bottom = max(0, top - count + 1)
+        spans = " | ".join(f"'{span_lexeme(level, block)}'" for level, block in _cover(bottom, top))
+        found += [
+            int(num)
+            for (num,) in db.execute(
+                f"SELECT f.num FROM {plan.source(spans=True)} WHERE {plan.where}"
+                " ORDER BY f.num + 0 DESC LIMIT %s",  # + 0: never a walk of the primary key
+                (*plan.within(spans), needed - len(found)),
+            )
+        ]
+        top, rows = bottom - 1, rows * 4
+    return found
+
+
+def _cover(bottom: int, top: int) -> list[tuple[int, int]]:
+    """The fewest spans (level, block) making up the finest spans ``bottom`` to ``top``."""
+    finest = SPAN_LEVELS[0]
+    spans: list[tuple[int, int]] = []
+    start = bottom
+    while start <= top:
+        for level in reversed(SPAN_LEVELS):
+            size = 1 << (level - finest)
+            if start % size == 0 and start + size - 1 <= top:
+                spans.append((level, start >> (level - finest)))
+                start += size
+                break
+    return spans
 
 
 def _ranked(
@@ -405,24 +498,29 @@ def _ranked(
     phrases: tuple[str, ...],
     window: int,
     over: bool,
+    newest: list[int] | None = None,
 ) -> list[_Row]:
     """The page of hits by relevance (bm25 of every match) or by date (bm25 of the page's
     hits only); ``over`` (more matches than the window, sorting by date) keeps the newest
-    ``window`` matches first, as SQLite does."""
+    ``window`` matches first, as SQLite does (``newest``, when they are known already)."""
     frequencies = stats_module.frequencies(db, stats, phrases, SEARCH_CONFIG)
     rank, rank_params = _bm25(stats, phrases, frequencies)
     page = (max(query.limit, 0), max(query.offset, 0))
     if query.sort is SortOrder.NEWEST:
         cut = f"ORDER BY f.num DESC LIMIT {int(window)}" if over else ""
+        matches = f"SELECT f.num FROM {plan.source()} WHERE {plan.where} {cut}"
+        matching: tuple[object, ...] = plan.matching
+        if newest is not None:
+            matches, matching = "SELECT unnest(%s::bigint[]) AS num", (newest,)
         sql = (
-            f"WITH w AS MATERIALIZED (SELECT f.num FROM {plan.source()} WHERE {plan.where}"
-            f" {cut}), d AS (SELECT w.num, (SELECT published FROM articles x"
-            " WHERE x.num = w.num) AS published FROM w ORDER BY 2 DESC NULLS LAST, 1 DESC"
+            f"WITH w AS MATERIALIZED ({matches}), d AS (SELECT w.num,"
+            " (SELECT published FROM articles x WHERE x.num = w.num) AS published FROM w"
+            " ORDER BY 2 DESC NULLS LAST, 1 DESC"
             f" LIMIT %s OFFSET %s), p AS MATERIALIZED (SELECT d.num, d.published, {rank}"
             " AS score FROM d JOIN articles_fts f ON f.num = d.num)"
             f" {_FIELDS} ORDER BY p.published DESC NULLS LAST, p.num DESC"
         )
-        params = (*plan.matching, *page, *rank_params)
+        params = (*matching, *page, *rank_params)
     else:
         sql = (
             f"WITH w AS MATERIALIZED (SELECT f.num, {rank} AS score FROM {plan.source()}"

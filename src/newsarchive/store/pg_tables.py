@@ -18,9 +18,9 @@ from newsarchive.store.base import TableRows
 from newsarchive.store.tables import COPIED_TABLES
 
 FETCH_ROWS = 2_000
-# the search documents of articles (a WHERE clause may follow)
+# the search documents of articles, with their spans (a WHERE clause may follow)
 INDEXED = (
-    "SELECT num, d, document_words(d) FROM (SELECT num,"
+    "SELECT num, d || document_span(num), document_words(d) FROM (SELECT num,"
     " article_document(title, summary, body, captions) AS d FROM articles) a"
 )
 # the identity columns, whose sequences must continue after the copied ids
