@@ -263,15 +263,16 @@ def run_search(db: psycopg.Connection[Any], query: SearchQuery) -> SearchResult:
         matches = _window_count(db, plan, window)
         if share is None or matches <= window:  # counted: at least what was counted
             share = matches / max(stats.documents, 1)
-    sparse = share is not None and share < DENSE_SHARE
+    newest = None  # a sparse query's newest matches, found through spans
+    if matches > window and share is not None and share < DENSE_SHARE:
+        # the page's, or the window's when sorting by date
+        needed = window if query.sort is SortOrder.NEWEST else query.offset + query.limit
+        newest = _newest_nums(db, plan, min(needed, window), share, stats.newest)
     if matches > window and query.sort is SortOrder.RELEVANCE:
-        rows = _newest(db, query, plan, window, share if sparse else None)
+        rows = _newest(db, query, plan, window, newest)
     elif matches == 0:
         rows = []
     else:
-        newest = None
-        if matches > window and sparse:  # the newest matches are those sorted by date
-            newest = _newest_nums(db, plan, window, share or 0.0, stats.newest)
         rows = _ranked(db, query, plan, stats, parsed.phrases, window, matches > window, newest)
     hits = _hits(db, parsed.tsquery, rows)
     return SearchResult(hits=hits, total=min(matches, window), bounded=matches > window)
@@ -315,12 +316,14 @@ def _surely_over(
     filtered = bool(query.date_from or query.date_to or query.category)
     key = (plan.tsquery, plan.normalised, plan.joins, plan.where, *plan.params)
     sample = stats.samples.get(key)
-    if sample is not None and stats_module.enough(stats, *sample, window) and not filtered:
-        return True, _share(*sample)
     text = plan.tsquery if plan.normalised else _normalised(db, plan.tsquery)
     word = _WORD.fullmatch(text)
-    share = stats_module.word_share(db, stats, word[1].replace("''", "'")) if word else None
-    if share is not None and not filtered:
+    # a single word's own share (0 when not among the common lexemes): a filter may make
+    # its matches rare, not its newest matches sparse
+    share = stats_module.word_share(db, stats, word[1].replace("''", "'")) if word else 0.0
+    if sample is not None and stats_module.enough(stats, *sample, window):
+        return True, share or _share(*sample)
+    if share and not filtered:
         margin = stats_module.surely_over(stats, share, window)
         if margin > 0 and (query.duplicates or _duplicates(db, int(margin)) < margin):
             return True, share
@@ -335,8 +338,7 @@ def _surely_over(
         if len(stats.samples) >= stats_module.SAMPLES_KEPT:
             stats.samples.clear()
         stats.samples[key] = sample
-    # a word's own share: a filter may make its matches rare, not its newest matches sparse
-    return stats_module.enough(stats, *sample, window), share if share else _share(*sample)
+    return stats_module.enough(stats, *sample, window), share or _share(*sample)
 
 
 def _share(matched: int, sampled: int) -> float:
@@ -420,29 +422,24 @@ def _newest(
     query: SearchQuery,
     plan: _Plan,
     window: int,
-    share: float | None,
+    newest: list[int] | None,
 ) -> list[_Row]:
-    """A very common query's page: its most recently added matches, newest first. For a
-    query in ``share`` (< ``DENSE_SHARE``) of the documents they are found span by span
-    (``_newest_nums``); else the planner walks the table backwards, testing each row,
-    until the page is full."""
+    """A very common query's page: its most recently added matches, newest first: from
+    ``newest`` when they were found through spans, else the planner walks the table
+    backwards, testing each row, until the page is full."""
     limit = max(0, min(query.limit, window - query.offset))
-    if share is not None:
-        stats = stats_module.cached(db)
-        newest = stats.newest if stats is not None else 0
-        nums = _newest_nums(db, plan, query.offset + limit, share, newest)
-        page = nums[max(query.offset, 0) : max(query.offset, 0) + limit]
-        rows = db.execute(
-            "WITH p AS MATERIALIZED (SELECT u.num, 0.0::float8 AS score"
-            f" FROM unnest(%s::bigint[]) u(num)) {_FIELDS} ORDER BY p.num DESC",
-            (page,),
-        ).fetchall()
-        return [_Row(int(row[0]), 0.0, tuple(row[2:])) for row in rows]
+    offset = max(query.offset, 0)
+    if newest is not None:
+        page = "SELECT u.num, 0.0::float8 AS score FROM unnest(%s::bigint[]) u(num)"
+        params: tuple[object, ...] = (newest[offset : offset + limit],)
+    else:
+        page = (
+            f"SELECT f.num, 0.0::float8 AS score FROM {plan.source()} WHERE {plan.where}"
+            " ORDER BY f.num DESC LIMIT %s OFFSET %s"
+        )
+        params = (*plan.matching, limit, offset)
     rows = db.execute(
-        f"WITH p AS MATERIALIZED (SELECT f.num, 0.0::float8 AS score FROM {plan.source()}"
-        f" WHERE {plan.where} ORDER BY f.num DESC LIMIT %s OFFSET %s)"
-        f" {_FIELDS} ORDER BY p.num DESC",
-        (*plan.matching, limit, max(query.offset, 0)),
+        f"WITH p AS MATERIALIZED ({page}) {_FIELDS} ORDER BY p.num DESC", params
     ).fetchall()
     return [_Row(int(row[0]), 0.0, tuple(row[2:])) for row in rows]
 
