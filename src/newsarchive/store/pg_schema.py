@@ -257,8 +257,10 @@ CREATE TABLE category_articles (
 
 # A span is a block of 2**level consecutive article numbers; a search document holds the
 # lexeme ``span_lexeme(level, num >> level)`` of each level (a leading space: no word of a
-# text can be one). They carry no positions, so neither ranking nor lengths see them.
-SPAN_LEVELS: Final = (10, 14, 18, 22)
+# text can be one). They carry no positions, so neither ranking nor lengths see them. A
+# level every 2 bits: the block holding a given article reaches back from it at most four
+# times further than the next smaller level's does (pg_search._newest_nums).
+SPAN_LEVELS: Final = (10, 12, 14, 16, 18, 20, 22, 24)
 
 
 def span_lexeme(level: int, block: int) -> str:

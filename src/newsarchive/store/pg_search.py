@@ -20,13 +20,14 @@ word's share in ANALYZE's statistics, taken at 4 standard deviations below) is n
 counted: counting 2,001 matches visits as many table rows (about 20 ms).
 
 GIN can neither order matches nor stop early, so the newest matches of a query in less
-than ``DENSE_SHARE`` of the documents are found through spans (``_newest_nums``): every
-search document also holds a position-less lexeme for each block of 2**10, 2**14, 2**18
-and 2**22 article numbers it falls in (``pg_schema.SPAN_LEVELS``), and the query ANDed
-with the newest blocks' lexemes makes the index return only the matches within them,
-four times further back at each step until enough are found. A more common query walks
-the newest articles backwards instead (a match every few rows).
-Snippets (``ts_headline``) are made for the page's rows only, from an excerpt.
+than ``DENSE_SHARE`` of the documents (and without a prefix) are found through spans
+(``_newest_nums``): every search document also holds a position-less lexeme for each
+block of 2**10, 2**12, ... 2**24 article numbers it falls in (``pg_schema.SPAN_LEVELS``),
+and the query ANDed with one block's lexeme makes the index return only the matches
+within that block, block by block from the newest, each step reaching further back,
+until enough are found. A more common query walks the newest articles backwards instead
+(a match every few rows). Snippets (``ts_headline``) are made for the page's rows only,
+from an excerpt, and only for the texts holding a word of the query (and the body).
 
 A hyphenated word is a phrase of its compound and its parts (``'kilroy-silk' <-> 'kilroy'
 <-> 'silk'``), which every match has to be read again for; the compound alone means the
@@ -64,14 +65,16 @@ from newsarchive.store.pg_schema import SEARCH_CONFIG, SPAN_LEVELS, span_lexeme
 WEIGHTS = "{0.2, 0.1, 0.5, 1.0}"
 K1, B = 1.2, 0.75
 SNIPPET_WORDS = 24
-EXCERPT_BEFORE, EXCERPT_CHARS = 120, 300  # the body's excerpt around a probable match
+EXCERPT_BEFORE, EXCERPT_CHARS = 90, 240  # the body's excerpt around a probable match
 HEADLINE = (
     f"StartSel={HIGHLIGHT_OPEN}, StopSel={HIGHLIGHT_CLOSE}, MaxWords={SNIPPET_WORDS},"
     f" MinWords={SNIPPET_WORDS // 2}, ShortWord=0, MaxFragments=1, FragmentDelimiter=…"
 )
 # a query in fewer documents than this share finds its newest matches span by span; a
-# more common one by walking the newest articles back (it meets a match every few rows)
-DENSE_SHARE = 0.1
+# more common one by walking the newest articles back: it meets its 20 newest matches
+# within about 100 rows, which cost less than intersecting the smallest span (1,024 rows)
+DENSE_SHARE = 0.2
+SPAN_MARGIN = 2.0  # the matches a span is expected to hold, over those still needed
 COLUMNS = {"title": "A", "summary": "B", "body": "C", "captions": "D"}
 SYNTAX_HINT = (
     "close every double quote, put words on both sides of AND/OR/NOT, and use * only at "
@@ -86,6 +89,7 @@ _NORMALISED: weakref.WeakKeyDictionary[psycopg.Connection[Any], dict[str, str]] 
     weakref.WeakKeyDictionary()
 )
 QUERIES_KEPT = 1_000  # normalised queries kept per connection
+_HIGHLIGHTED = re.compile(re.escape(HIGHLIGHT_OPEN) + "(.*?)" + re.escape(HIGHLIGHT_CLOSE))
 _WORD = re.compile(r"'((?:[^'\\]|'')*)'")  # a normalised tsquery of one plain lexeme
 
 
@@ -257,14 +261,19 @@ def run_search(db: psycopg.Connection[Any], query: SearchQuery) -> SearchResult:
     stats = stats_module.archive(db, int(row[0] or 0) if row else 0)
     window = RANK_WINDOW
     over, share = _surely_over(db, query, plan, stats, window)
+    rows: list[_Row] | None = None
     if over:
         matches = window + 1  # surely more than the window: never counted
     else:
-        matches = _window_count(db, plan, window)
+        counted = None
+        if query.sort is SortOrder.RELEVANCE:  # ranked up to one past the window, counted
+            rows, counted = _ranked(db, query, plan, stats, parsed.phrases, window, False)
+        matches = _window_count(db, plan, window) if counted is None else counted
         if share is None or matches <= window:  # counted: at least what was counted
             share = matches / max(stats.documents, 1)
     newest = None  # a sparse query's newest matches, found through spans
-    if matches > window and share is not None and share < DENSE_SHARE:
+    # a prefix stands for every word it begins: the index would pass over each of them
+    if matches > window and share is not None and share < DENSE_SHARE and ":*" not in plan.tsquery:
         # the page's, or the window's when sorting by date
         needed = window if query.sort is SortOrder.NEWEST else query.offset + query.limit
         newest = _newest_nums(db, plan, min(needed, window), share, stats.newest)
@@ -272,8 +281,8 @@ def run_search(db: psycopg.Connection[Any], query: SearchQuery) -> SearchResult:
         rows = _newest(db, query, plan, window, newest)
     elif matches == 0:
         rows = []
-    else:
-        rows = _ranked(db, query, plan, stats, parsed.phrases, window, matches > window, newest)
+    elif rows is None:
+        rows, _ = _ranked(db, query, plan, stats, parsed.phrases, window, matches > window, newest)
     hits = _hits(db, parsed.tsquery, rows)
     return SearchResult(hits=hits, total=min(matches, window), bounded=matches > window)
 
@@ -449,42 +458,30 @@ def _newest_nums(
 ) -> list[int]:
     """The ``needed`` most recently added matches (fewer if there are not as many),
     newest first, found span by span from the newest article back: the index intersects
-    the query with the spans' lexemes, so only the matches within them are read. The
-    first spans are expected to hold 1.5 times as many matches as needed at the query's
-    ``share``; each further step reaches four times as far back."""
+    the query with one span's lexeme, so only the matches within that span are read from
+    the table. Each intersection costs about a pass over the query's own posting list,
+    so a step takes one span (not several ORed, which cost a pass each): the smallest
+    holding the newest article not yet searched and reaching back over the rows expected
+    to hold ``SPAN_MARGIN`` times the matches still needed at the query's ``share``; the
+    rows expected grow four times at each further step."""
     found: list[int] = []
-    finest = SPAN_LEVELS[0]
-    top = newest >> finest  # the newest finest span, then older ones
-    rows = needed / max(share, 1e-6) * 1.5
-    while top >= 0 and len(found) < needed:
-        count = max(1, math.ceil(rows / (1 << finest)))
-        bottom = max(0, top - count + 1)
-        spans = " | ".join(f"'{span_lexeme(level, block)}'" for level, block in _cover(bottom, top))
+    last, step = newest, 0  # the newest article not yet searched
+    while last > 0 and len(found) < needed:
+        rows = (needed - len(found)) / max(share, 1e-6) * SPAN_MARGIN * 4**step
+        level = next(
+            (n for n in SPAN_LEVELS if last - (last >> n << n) + 1 >= rows), SPAN_LEVELS[-1]
+        )
+        block = last >> level
         found += [
             int(num)
             for (num,) in db.execute(
                 f"SELECT f.num FROM {plan.source(spans=True)} WHERE {plan.where}"
-                " ORDER BY f.num + 0 DESC LIMIT %s",  # + 0: never a walk of the primary key
-                (*plan.within(spans), needed - len(found)),
+                " AND f.num <= %s ORDER BY f.num + 0 DESC LIMIT %s",  # + 0: never a walk
+                (*plan.within(f"'{span_lexeme(level, block)}'"), last, needed - len(found)),
             )
         ]
-        top, rows = bottom - 1, rows * 4
+        last, step = (block << level) - 1, step + 1
     return found
-
-
-def _cover(bottom: int, top: int) -> list[tuple[int, int]]:
-    """The fewest spans (level, block) making up the finest spans ``bottom`` to ``top``."""
-    finest = SPAN_LEVELS[0]
-    spans: list[tuple[int, int]] = []
-    start = bottom
-    while start <= top:
-        for level in reversed(SPAN_LEVELS):
-            size = 1 << (level - finest)
-            if start % size == 0 and start + size - 1 <= top:
-                spans.append((level, start >> (level - finest)))
-                start += size
-                break
-    return spans
 
 
 def _ranked(
@@ -496,12 +493,15 @@ def _ranked(
     window: int,
     over: bool,
     newest: list[int] | None = None,
-) -> list[_Row]:
-    """The page of hits by relevance (bm25 of every match) or by date (bm25 of the page's
-    hits only); ``over`` (more matches than the window, sorting by date) keeps the newest
-    ``window`` matches first, as SQLite does (``newest``, when they are known already)."""
+) -> tuple[list[_Row], int | None]:
+    """The page of hits by relevance (bm25 of every match, up to one past the window) or
+    by date (bm25 of the page's hits only); ``over`` (more matches than the window,
+    sorting by date) keeps the newest ``window`` matches first, as SQLite does
+    (``newest``, when they are known already). By relevance, also how many matches there
+    are up to one past the window (None when the page is empty: no row to tell it)."""
     frequencies = stats_module.frequencies(db, stats, phrases, SEARCH_CONFIG)
-    rank, rank_params = _bm25(stats, phrases, frequencies)
+    # each phrase as a tsquery constant (to_tsquery would parse it again for every match)
+    rank, rank_params = _bm25(stats, tuple(_normalised(db, p) for p in phrases), frequencies)
     page = (max(query.limit, 0), max(query.offset, 0))
     if query.sort is SortOrder.NEWEST:
         cut = f"ORDER BY f.num DESC LIMIT {int(window)}" if over else ""
@@ -518,32 +518,32 @@ def _ranked(
             f" {_FIELDS} ORDER BY p.published DESC NULLS LAST, p.num DESC"
         )
         params = (*matching, *page, *rank_params)
-    else:
-        sql = (
-            f"WITH w AS MATERIALIZED (SELECT f.num, {rank} AS score FROM {plan.source()}"
-            f" WHERE {plan.where}), p AS MATERIALIZED (SELECT num, score FROM w"
-            " ORDER BY score DESC, num DESC LIMIT %s OFFSET %s)"
-            f" {_FIELDS} ORDER BY p.score DESC, p.num DESC"
-        )
-        params = (*rank_params, *plan.matching, *page)
-    rows = db.execute(sql, params).fetchall()
-    return [_Row(int(row[0]), float(row[1]), tuple(row[2:])) for row in rows]
+        rows = db.execute(sql, params).fetchall()
+        return [_Row(int(row[0]), float(row[1]), tuple(row[2:])) for row in rows], None
+    sql = (
+        f"WITH w AS MATERIALIZED (SELECT f.num, {rank} AS score FROM {plan.source()}"
+        f" WHERE {plan.where} LIMIT %s), p AS MATERIALIZED (SELECT num, score FROM w"
+        " ORDER BY score DESC, num DESC LIMIT %s OFFSET %s)"
+        f" SELECT x.*, (SELECT count(*) FROM w) FROM ({_FIELDS}) x"
+        " ORDER BY x.score DESC, x.num DESC"
+    )
+    rows = db.execute(sql, (*rank_params, *plan.matching, window + 1, *page)).fetchall()
+    counted = int(rows[0][-1]) if rows else None
+    return [_Row(int(row[0]), float(row[1]), tuple(row[2:-1])) for row in rows], counted
 
 
 def _bm25(
     stats: stats_module.Archive, phrases: tuple[str, ...], frequencies: list[int]
 ) -> tuple[str, tuple[object, ...]]:
-    """FTS5's bm25 as an SQL expression over ``articles_fts f``: for each phrase, its IDF
+    """FTS5's bm25 as an SQL expression over ``articles_fts f``: for each phrase (a
+    tsquery's text, as PostgreSQL writes it), its IDF
     (over the whole archive) times its weighted frequency in the document, saturated (k1)
     and normalised by the document's length against the average (b)."""
     documents, average = stats.documents, max(stats.average, 1.0)
     columns, terms = [], []
     for n, count in enumerate(frequencies):
         idf = max(math.log((documents - count + 0.5) / (count + 0.5)), 1e-6)
-        columns.append(
-            f"10 * ts_rank_cd('{WEIGHTS}', f.document, to_tsquery('{SEARCH_CONFIG}', %s), 0)"
-            f" AS t{n}"
-        )
+        columns.append(f"10 * ts_rank_cd('{WEIGHTS}', f.document, %s::tsquery, 0) AS t{n}")
         terms.append(
             f"{idf!r} * (x.t{n} * {K1 + 1}) / (x.t{n}"
             f" + {K1} * ({1 - B} + {B} * f.words / {average!r}))"
@@ -560,17 +560,26 @@ def _hits(db: psycopg.Connection[Any], tsquery: str, rows: list[_Row]) -> tuple[
     if not rows:
         return ()
     probes = _probes(tsquery)
-    texts = [
-        _excerpt(text or "", probes) for row in rows for text in row.fields[1:5]
-    ]  # title, summary, body, captions
-    headlines = [
-        str(h)
-        for (h,) in db.execute(
-            f"SELECT ts_headline('{SEARCH_CONFIG}', t, to_tsquery('{SEARCH_CONFIG}', %s), %s)"
-            " FROM unnest(%s::text[]) WITH ORDINALITY u(t, i) ORDER BY i",
-            (tsquery, HEADLINE, texts),
-        )
-    ]
+    # a title, summary or captions holding none of the query's words is never the
+    # snippet: only the body (the snippet, from its start, when nothing matches) and the
+    # texts holding a word are marked
+    marking: list[int] = []
+    texts: list[str] = []
+    for n, text in enumerate(text or "" for row in rows for text in row.fields[1:5]):
+        excerpt = _excerpt(text, probes)
+        if excerpt is None and n % 4 == 2:  # title, summary, body, captions
+            excerpt = text[:EXCERPT_CHARS]
+        if excerpt is not None:
+            marking.append(n)
+            texts.append(excerpt)
+    marked = db.execute(
+        f"SELECT ts_headline('{SEARCH_CONFIG}', t, %s::tsquery, %s)"
+        " FROM unnest(%s::text[]) WITH ORDINALITY u(t, i) ORDER BY i",
+        (_normalised(db, tsquery), HEADLINE, texts),
+    )
+    headlines = [""] * (4 * len(rows))
+    for n, (headline,) in zip(marking, marked, strict=True):
+        headlines[n] = str(headline)
     return tuple(
         _hit(row.fields, row.score, headlines[4 * n : 4 * n + 4]) for n, row in enumerate(rows)
     )
@@ -584,18 +593,21 @@ def _probes(tsquery: str) -> list[str]:
     return [w if len(w) <= 4 else w[: max(4, len(w) - 3)] for w in words]
 
 
-def _excerpt(text: str, probes: list[str]) -> str:
-    """A long text's excerpt around the first place one of the query's words seems to
-    be (the longest word first), or its start."""
-    if len(text) <= EXCERPT_CHARS:
-        return text
+def _excerpt(text: str, probes: list[str]) -> str | None:
+    """The text (cut, when long, to an excerpt around the first place one of the query's
+    words seems to be, the longest word first); None when none of them seems to be in it.
+    """
     lowered = text.lower()
     for probe in probes:
-        found = re.search(r"(?<![^\W_])" + re.escape(probe), lowered)
-        if found:
-            start = max(0, found.start() - EXCERPT_BEFORE)
+        found = lowered.find(probe)
+        while found > 0 and lowered[found - 1].isalnum():  # only at the start of a word
+            found = lowered.find(probe, found + 1)
+        if found >= 0:
+            if len(text) <= EXCERPT_CHARS:
+                return text
+            start = max(0, found - EXCERPT_BEFORE)
             return text[start : start + EXCERPT_CHARS]
-    return text[:EXCERPT_CHARS]
+    return None
 
 
 def _hit(row: tuple[Any, ...], score: float, headlines: list[str]) -> SearchHit:
@@ -632,5 +644,4 @@ def _snippet(texts: tuple[str, ...], headlines: list[str]) -> str:
 
 def _marked(headline: str) -> int:
     """How many distinct words are highlighted."""
-    pattern = re.escape(HIGHLIGHT_OPEN) + "(.*?)" + re.escape(HIGHLIGHT_CLOSE)
-    return len({word.casefold() for word in re.findall(pattern, headline)})
+    return len({word.casefold() for word in _HIGHLIGHTED.findall(headline)})
