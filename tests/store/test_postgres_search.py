@@ -4,14 +4,16 @@ query too common to rank."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Iterator
 
 import pytest
 
 from newsarchive.errors import QueryError
-from newsarchive.store import Location, open_store, pg_search, sqlite_search
-from newsarchive.store.base import SearchQuery, SortOrder, Store
+from newsarchive.store import Location, open_store, pg_search, pg_snippets, sqlite_search
+from newsarchive.store.base import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, SearchQuery, SortOrder, Store
+from newsarchive.store.pg_schema import LEXEME_STATISTICS_STATEMENT
 from tests.backends import PostgresBackend, PostgresServer, SQLiteBackend
 from tests.cli_support import NEWSARCHIVE
 from tests.conftest import DUMPS, SAMPLE
@@ -175,6 +177,38 @@ def test_snippets_highlight_the_query_on_both(archives: tuple[Store, Store]) -> 
             assert hits and all("\x02" in hit.snippet for hit in hits), (store, text)
 
 
+@pytest.mark.parametrize("text", WORDS + SYNTAX)
+def test_snippets_mark_the_words_postgresql_s_own_highlighter_marks(
+    archives: tuple[Store, Store], text: str
+) -> None:
+    """Marked in Python, the words of each hit's excerpts are those ``ts_headline`` marks
+    in them (lexemes, phrases, compounds' parts, prefixes, never a negated word)."""
+    _, postgres = archives
+    db = postgres._db  # type: ignore[attr-defined]
+    tsquery = pg_search.tsquery_text(text)
+    normalised = pg_search._normalised(db, tsquery)
+    terms = pg_snippets.terms(normalised)
+    probes = pg_snippets.probes(tsquery, terms)
+    ids = [hit.id for hit in postgres.search(SearchQuery(text, limit=20)).hits]
+    rows = db.execute(
+        "SELECT title, summary, body, captions FROM articles WHERE id = ANY(%s)", (ids,)
+    ).fetchall()
+    excerpts = [e for row in rows for t in row if t and (e := pg_snippets.excerpt(t, probes))]
+    assert len(excerpts) >= len(ids), (text, ids)
+    scans = [pg_snippets.scan(excerpt, terms) for excerpt in excerpts]
+    lexemes = pg_search._lexemes(db, set().union(*map(pg_snippets.keys, scans)))
+    everything = f"StartSel={HIGHLIGHT_OPEN}, StopSel={HIGHLIGHT_CLOSE}, HighlightAll=true"
+    for excerpt, found in zip(excerpts, scans, strict=True):
+        ours = [excerpt[a:b] for a, b in pg_snippets._marks(excerpt, found, terms, lexemes)]
+        row = db.execute(
+            "SELECT ts_headline('newsarchive', %s, %s::tsquery, %s)",
+            (excerpt, normalised, everything),
+        ).fetchone()
+        assert row is not None
+        theirs = re.findall(f"{HIGHLIGHT_OPEN}(.*?){HIGHLIGHT_CLOSE}", row[0])
+        assert ours == theirs, (text, excerpt)
+
+
 def test_a_hyphenated_word_standing_alone_is_matched_by_its_compound() -> None:
     reduce = pg_search.compounds_alone
     assert reduce("'kilroy-silk' <-> 'kilroy' <-> 'silk'") == "'kilroy-silk'"
@@ -217,6 +251,46 @@ def test_a_common_word_is_surely_over_the_window_by_analyzes_share() -> None:
     assert word.fullmatch("'o''neill'")
     for text in ("'prime' <-> 'minist'", "'elect':*", "'a' & 'b'", "'x':A", "!'a'"):
         assert not word.fullmatch(text), text
+
+
+def test_analyze_keeps_the_common_lexemes_shares_off_the_planners_path(
+    archives: tuple[Store, Store],
+) -> None:
+    """A word's share comes from the statistics on ``strip(document)`` (migration 10): the
+    share of the documents holding it, while the column the planner reads keeps the
+    default target (decoding 10,000 lexemes cost every search statement 0.2-0.3 ms)."""
+    import psycopg
+
+    _, postgres = archives
+    stats = pg_search.stats_module
+    with psycopg.connect(postgres.url, autocommit=True) as db:  # type: ignore[attr-defined]
+        db.execute("ANALYZE articles_fts")
+        found = db.execute(
+            "SELECT count(*) FILTER (WHERE document @@ to_tsquery('newsarchive', 'said')),"
+            " count(*) FROM articles_fts"
+        ).fetchone()
+        assert found is not None and found[0] > 0
+        archive = stats.Archive(1, int(found[1]), 100.0, True, 100.0)
+        share = stats.word_share(db, archive, "said")
+        assert share == pytest.approx(found[0] / found[1], abs=0.01)
+        assert archive.words and len(archive.words) > 1_000  # more than the column keeps
+        targets = db.execute(
+            "SELECT a.attstattarget, e.stxstattarget FROM pg_attribute a, pg_statistic_ext e"
+            " WHERE a.attrelid = 'articles_fts'::regclass AND a.attname = 'document'"
+            " AND e.stxname = %s",
+            (stats.LEXEME_STATISTICS,),
+        ).fetchone()
+        assert targets == (100, 1000)
+        # without the expression's statistics (or the right to read them: a role must own
+        # the table), the column's shares stand in
+        db.execute(f"DROP STATISTICS {stats.LEXEME_STATISTICS}")
+        try:
+            archive.words = None
+            assert stats.word_share(db, archive, "said") == pytest.approx(share, abs=0.01)
+            assert 0 < len(archive.words) <= 1_000
+        finally:
+            db.execute(LEXEME_STATISTICS_STATEMENT)
+            db.execute("ANALYZE articles_fts")
 
 
 GAP = 5 * 4096  # each input's first article is the last of a span at levels 10 and 12

@@ -24,7 +24,7 @@ from tests.backends import SQLITE, Backend, PostgresServer
 from tests.store.documents import Draft, build_document
 
 NOTE = Draft("A note kept across reopening", ("Still here.",))
-LATEST = 9  # sqlite_schema.LATEST and pg_schema.LATEST agree
+LATEST = 10  # sqlite_schema.LATEST and pg_schema.LATEST agree
 
 
 def test_both_backends_number_their_schema_alike() -> None:

@@ -274,6 +274,17 @@ SPAN_FUNCTION: Final = (
     + "]) $$"
 )
 
+LEXEME_STATISTICS: Final = "articles_fts_lexemes"
+LEXEME_STATISTICS_STATEMENT: Final = f"""
+DO $$ BEGIN
+    IF current_setting('server_version_num')::integer >= 140000 THEN
+        ALTER TABLE articles_fts ALTER COLUMN document SET STATISTICS 100;
+        CREATE STATISTICS IF NOT EXISTS {LEXEME_STATISTICS} ON (strip(document))
+            FROM articles_fts;
+        ALTER STATISTICS {LEXEME_STATISTICS} SET STATISTICS 1000;
+    END IF;
+END $$"""
+
 # The schema version of the tables above; equal to sqlite_schema.LATEST.
 BASE_VERSION: Final = 6
 
@@ -319,6 +330,13 @@ WHERE merged_into IS NULL""",
             "CREATE INDEX articles_fts_document ON articles_fts USING gin (document)",
         ),
     ),
+    # search statistics, cheaper to plan: the planner reads the column's statistics again
+    # for every statement with ``@@`` (decoding 10,000 lexemes took 0.2-0.3 ms each), so
+    # the column goes back to the default target and the 10,000 lexemes are kept by
+    # statistics on an expression no query uses (``strip(document)``: the same lexemes,
+    # read by pg_search_stats.word_share); PostgreSQL 13 and older have no statistics on
+    # expressions and keep v8's target. sqlite V10 is a no-op.
+    (10, (LEXEME_STATISTICS_STATEMENT,)),
 )
 
 LATEST: Final = MIGRATIONS[-1][0] if MIGRATIONS else BASE_VERSION

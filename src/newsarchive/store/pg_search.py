@@ -26,8 +26,10 @@ block of 2**10, 2**12, ... 2**24 article numbers it falls in (``pg_schema.SPAN_L
 and the query ANDed with one block's lexeme makes the index return only the matches
 within that block, block by block from the newest, each step reaching further back,
 until enough are found. A more common query walks the newest articles backwards instead
-(a match every few rows). Snippets (``ts_headline``) are made for the page's rows only,
-from an excerpt, and only for the texts holding a word of the query (and the body).
+(a match every few rows). Snippets are marked in Python (``pg_snippets``: the words
+whose lexemes the query's are, as ``ts_headline`` marks them, without its statement) for
+the page's rows only, from an excerpt, and only in the texts holding a word of the query
+(and the body).
 
 A hyphenated word is a phrase of its compound and its parts (``'kilroy-silk' <-> 'kilroy'
 <-> 'silk'``), which every match has to be read again for; the compound alone means the
@@ -48,6 +50,7 @@ import psycopg
 
 from newsarchive.errors import QueryError
 from newsarchive.store import pg_search_stats as stats_module
+from newsarchive.store import pg_snippets
 from newsarchive.store.base import (
     HIGHLIGHT_CLOSE,
     HIGHLIGHT_OPEN,
@@ -64,12 +67,6 @@ from newsarchive.store.pg_schema import SEARCH_CONFIG, SPAN_LEVELS, span_lexeme
 # occurrences of the weights {D, C, B, A} (scaled to 0..1, hence * 10)
 WEIGHTS = "{0.2, 0.1, 0.5, 1.0}"
 K1, B = 1.2, 0.75
-SNIPPET_WORDS = 24
-EXCERPT_BEFORE, EXCERPT_CHARS = 90, 240  # the body's excerpt around a probable match
-HEADLINE = (
-    f"StartSel={HIGHLIGHT_OPEN}, StopSel={HIGHLIGHT_CLOSE}, MaxWords={SNIPPET_WORDS},"
-    f" MinWords={SNIPPET_WORDS // 2}, ShortWord=0, MaxFragments=1, FragmentDelimiter=…"
-)
 # a query in fewer documents than this share finds its newest matches span by span; a
 # more common one by walking the newest articles back: it meets its 20 newest matches
 # within about 100 rows, which cost less than intersecting the smallest span (1,024 rows)
@@ -89,6 +86,8 @@ _NORMALISED: weakref.WeakKeyDictionary[psycopg.Connection[Any], dict[str, str]] 
     weakref.WeakKeyDictionary()
 )
 QUERIES_KEPT = 1_000  # normalised queries kept per connection
+_LEXEMES: dict[str, dict[str, str | None]] = {}  # words' lexemes, per database
+LEXEMES_KEPT = 100_000  # words whose lexeme is kept, per database
 _HIGHLIGHTED = re.compile(re.escape(HIGHLIGHT_OPEN) + "(.*?)" + re.escape(HIGHLIGHT_CLOSE))
 _WORD = re.compile(r"'((?:[^'\\]|'')*)'")  # a normalised tsquery of one plain lexeme
 
@@ -247,8 +246,8 @@ class _Row:
 # a page's article fields, from ``p`` (num, score) joined to ``articles a``
 _FIELDS = (
     "SELECT p.num, p.score, a.id, a.title, a.summary, a.body, a.captions, a.published,"
-    " (SELECT array_agg(c.name ORDER BY ac.position) FROM article_categories ac"
-    " JOIN categories c ON c.id = ac.category_id WHERE ac.article_num = a.num)"
+    " ARRAY(SELECT (SELECT c.name FROM categories c WHERE c.id = ac.category_id)"
+    " FROM article_categories ac WHERE ac.article_num = a.num ORDER BY ac.position)"
     " FROM p JOIN articles a ON a.num = p.num"
 )
 
@@ -257,10 +256,19 @@ def run_search(db: psycopg.Connection[Any], query: SearchQuery) -> SearchResult:
     parsed = parse_query(query.text)
     reduced = _matching(db, parsed.tsquery)
     plan = _plan(query, parsed.tsquery, reduced)
-    row = db.execute("SELECT max(num) FROM articles_fts").fetchone()
-    stats = stats_module.archive(db, int(row[0] or 0) if row else 0)
     window = RANK_WINDOW
-    over, share = _surely_over(db, query, plan, stats, window)
+    # the newest search document (the statistics are kept while it is the same) and, in
+    # the same statement, the hidden near-duplicates _surely_over counts with those kept
+    known = stats_module.cached(db)
+    limit = _duplicates_limit(db, query, plan, known, window) if known else 0
+    row = db.execute(
+        "SELECT (SELECT max(num) FROM articles_fts), (SELECT count(*) FROM"
+        " (SELECT FROM groupings WHERE duplicate_of IS NOT NULL LIMIT %s) d)",
+        (limit,),
+    ).fetchone()
+    stats = stats_module.archive(db, int(row[0] or 0) if row else 0)
+    hidden = (limit, int(row[1])) if row and limit and stats is known else None
+    over, share = _surely_over(db, query, plan, stats, window, hidden)
     rows: list[_Row] | None = None
     if over:
         matches = window + 1  # surely more than the window: never counted
@@ -314,27 +322,29 @@ def _surely_over(
     plan: _Plan,
     stats: stats_module.Archive,
     window: int,
+    hidden: tuple[int, int] | None = None,
 ) -> tuple[bool, float | None]:
     """Whether the query surely has more than ``window`` matches, without counting them:
     by its count in the fixed sample (kept per query with the statistics), or, for a
     single word over the whole archive, by ANALYZE's share of it, less the hidden
-    near-duplicates (counted, up to the margin); and the query's share of the documents
-    as the sample or ANALYZE has it (None if neither was consulted)."""
+    near-duplicates (counted up to the margin, or ``hidden``: as many counted up to a
+    limit); and the query's share of the documents as the sample or ANALYZE has it
+    (None if neither was consulted)."""
     if not stats.sampled:
         return False, None
-    filtered = bool(query.date_from or query.date_to or query.category)
     key = (plan.tsquery, plan.normalised, plan.joins, plan.where, *plan.params)
     sample = stats.samples.get(key)
-    text = plan.tsquery if plan.normalised else _normalised(db, plan.tsquery)
-    word = _WORD.fullmatch(text)
     # a single word's own share (0 when not among the common lexemes): a filter may make
     # its matches rare, not its newest matches sparse
-    share = stats_module.word_share(db, stats, word[1].replace("''", "'")) if word else 0.0
+    share = _word_share(db, plan, stats)
     if sample is not None and stats_module.enough(stats, *sample, window):
         return True, share or _share(*sample)
-    if share and not filtered:
-        margin = stats_module.surely_over(stats, share, window)
-        if margin > 0 and (query.duplicates or _duplicates(db, int(margin)) < margin):
+    margin = _margin(query, stats, share, window)
+    if margin > 0:
+        if query.duplicates:
+            return True, share
+        counted = hidden[1] if hidden and hidden[0] == margin else _duplicates(db, margin)
+        if counted < margin:
             return True, share
     if sample is None:
         found = db.execute(
@@ -348,6 +358,40 @@ def _surely_over(
             stats.samples.clear()
         stats.samples[key] = sample
     return stats_module.enough(stats, *sample, window), share or _share(*sample)
+
+
+def _duplicates_limit(
+    db: psycopg.Connection[Any],
+    query: SearchQuery,
+    plan: _Plan,
+    stats: stats_module.Archive,
+    window: int,
+) -> int:
+    """How many hidden near-duplicates ``_surely_over`` will count up to with these
+    statistics (0: none)."""
+    if not stats.sampled or query.duplicates:
+        return 0
+    key = (plan.tsquery, plan.normalised, plan.joins, plan.where, *plan.params)
+    sample = stats.samples.get(key)
+    if sample is not None and stats_module.enough(stats, *sample, window):
+        return 0
+    return _margin(query, stats, _word_share(db, plan, stats), window)
+
+
+def _word_share(db: psycopg.Connection[Any], plan: _Plan, stats: stats_module.Archive) -> float:
+    """The query's share in ANALYZE's statistics if it is a single word (else 0)."""
+    text = plan.tsquery if plan.normalised else _normalised(db, plan.tsquery)
+    word = _WORD.fullmatch(text)
+    return stats_module.word_share(db, stats, word[1].replace("''", "'")) if word else 0.0
+
+
+def _margin(query: SearchQuery, stats: stats_module.Archive, share: float, window: int) -> int:
+    """How many matches past the window a word in ``share`` of the archive surely has,
+    unfiltered (0 when it may not, or when filtered): the hidden near-duplicates must be
+    fewer."""
+    if not share or query.date_from or query.date_to or query.category:
+        return 0
+    return max(0, int(stats_module.surely_over(stats, share, window)))
 
 
 def _share(matched: int, sampled: int) -> float:
@@ -553,61 +597,52 @@ def _bm25(
 
 
 def _hits(db: psycopg.Connection[Any], tsquery: str, rows: list[_Row]) -> tuple[SearchHit, ...]:
-    """The page's hits with their snippets: ``ts_headline`` parses the whole text it is
-    given, so each long text is cut first to an excerpt around the first place a word of
-    the query seems to be (``_excerpt``), and all of the page's texts go in one statement.
-    """
+    """The page's hits with their snippets, marked in Python (``pg_snippets``): each long
+    text is cut first to an excerpt around the first place a word or phrase of the query
+    seems to be (``pg_snippets.excerpt``)."""
     if not rows:
         return ()
-    probes = _probes(tsquery)
+    terms = pg_snippets.terms(_normalised(db, tsquery))
+    probes = pg_snippets.probes(tsquery, terms)
     # a title, summary or captions holding none of the query's words is never the
     # snippet: only the body (the snippet, from its start, when nothing matches) and the
     # texts holding a word are marked
     marking: list[int] = []
     texts: list[str] = []
     for n, text in enumerate(text or "" for row in rows for text in row.fields[1:5]):
-        excerpt = _excerpt(text, probes)
+        excerpt = pg_snippets.excerpt(text, probes)
         if excerpt is None and n % 4 == 2:  # title, summary, body, captions
-            excerpt = text[:EXCERPT_CHARS]
+            excerpt = text[: pg_snippets.EXCERPT_CHARS]
         if excerpt is not None:
             marking.append(n)
             texts.append(excerpt)
-    marked = db.execute(
-        f"SELECT ts_headline('{SEARCH_CONFIG}', t, %s::tsquery, %s)"
-        " FROM unnest(%s::text[]) WITH ORDINALITY u(t, i) ORDER BY i",
-        (_normalised(db, tsquery), HEADLINE, texts),
-    )
+    scans = [pg_snippets.scan(text, terms) for text in texts]
+    lexemes = _lexemes(db, set().union(*map(pg_snippets.keys, scans)))
     headlines = [""] * (4 * len(rows))
-    for n, (headline,) in zip(marking, marked, strict=True):
-        headlines[n] = str(headline)
+    for n, text, found in zip(marking, texts, scans, strict=True):
+        headlines[n] = pg_snippets.mark(text, found, terms, lexemes)
     return tuple(
         _hit(row.fields, row.score, headlines[4 * n : 4 * n + 4]) for n, row in enumerate(rows)
     )
 
 
-def _probes(tsquery: str) -> list[str]:
-    """The starts of the query's words, lower-cased, longest first (each cut before where
-    a suffix may begin)."""
-    quoted = " ".join(re.findall(r"'((?:[^']|'')*)'", tsquery))
-    words = sorted({w.lower() for w in re.findall(r"[^\W_]+", quoted)}, key=len, reverse=True)
-    return [w if len(w) <= 4 else w[: max(4, len(w) - 3)] for w in words]
-
-
-def _excerpt(text: str, probes: list[str]) -> str | None:
-    """The text (cut, when long, to an excerpt around the first place one of the query's
-    words seems to be, the longest word first); None when none of them seems to be in it.
-    """
-    lowered = text.lower()
-    for probe in probes:
-        found = lowered.find(probe)
-        while found > 0 and lowered[found - 1].isalnum():  # only at the start of a word
-            found = lowered.find(probe, found + 1)
-        if found >= 0:
-            if len(text) <= EXCERPT_CHARS:
-                return text
-            start = max(0, found - EXCERPT_BEFORE)
-            return text[start : start + EXCERPT_CHARS]
-    return None
+def _lexemes(db: psycopg.Connection[Any], words: set[str]) -> dict[str, str | None]:
+    """Each word's lexeme in the search configuration (None: it has none), asked of the
+    server for the words it has not been asked before (kept per database, process-wide:
+    a lexeme depends only on the database's configuration)."""
+    info = db.info
+    known = _LEXEMES.setdefault(f"{info.host}:{info.port}/{info.dbname}", {})
+    missing = [word for word in words if word not in known]
+    if missing:
+        if len(known) + len(missing) > LEXEMES_KEPT:
+            known.clear()
+        found = db.execute(
+            f"SELECT w, (SELECT u.lexeme FROM unnest(to_tsvector('{SEARCH_CONFIG}', w)) u"
+            " WHERE 1 = ANY(u.positions) LIMIT 1) FROM unnest(%s::text[]) w",
+            (missing,),
+        )
+        known.update((str(word), lexeme) for word, lexeme in found)
+    return {word: known.get(word) for word in words}
 
 
 def _hit(row: tuple[Any, ...], score: float, headlines: list[str]) -> SearchHit:

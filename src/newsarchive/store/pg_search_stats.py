@@ -28,6 +28,8 @@ from typing import Any
 
 import psycopg
 
+from newsarchive.store.pg_schema import LEXEME_STATISTICS
+
 EXACT_BELOW = 20_000  # documents; above, their number is the planner's estimate
 SAMPLE_ROWS = 800  # documents in the fixed sample (the same pages every time: cached)
 SAMPLE_SEED = 7
@@ -102,10 +104,16 @@ def word_share(db: psycopg.Connection[Any], archive: Archive, lexeme: str) -> fl
     """The share of the search documents holding ``lexeme`` as ANALYZE last found it (0
     when it is not among the most common): read once per refresh of the statistics."""
     if archive.words is None:
+        # the expression statistics' (migration 10), else the column's: fewer lexemes,
+        # where the role may not read the expression's (it must own the table)
         row = db.execute(
-            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM ("
+            " SELECT 0, most_common_elems, most_common_elem_freqs FROM pg_stats_ext_exprs"
+            " WHERE statistics_schemaname = current_schema()"
+            f" AND statistics_name = '{LEXEME_STATISTICS}' UNION ALL"
+            " SELECT 1, most_common_elems, most_common_elem_freqs FROM pg_stats"
             " WHERE schemaname = current_schema() AND tablename = 'articles_fts'"
-            " AND attname = 'document'"
+            " AND attname = 'document') s WHERE most_common_elems IS NOT NULL ORDER BY 1 LIMIT 1"
         ).fetchone()
         # the shares end with the minimum, maximum and null shares: zip drops them
         found = zip(row[0], map(float, row[1]), strict=False) if row and row[0] else ()
