@@ -340,8 +340,20 @@ def test_a_sparse_query_finds_its_newest_matches_span_by_span_across_gaps(
                 assert walked, text
                 for needed in (1, 7, len(walked), len(walked) + 5):
                     for share in (1.0, 0.01, 0.0001):
-                        found = pg_search._newest_nums(db, plan, needed, share, newest)
-                        assert found == walked[:needed], (text, needed, share)
+                        found = pg_search._newest_rows(db, plan, needed, share, newest)
+                        assert [row[0] for row in found] == walked[:needed], (text, needed)
+                    rows = pg_search._newest_rows(db, plan, needed, 0.01, newest, fields=True)
+                    assert [row[0] for row in rows] == walked[:needed], (text, needed)
+                    ids = [row[2] for row in rows]  # with each article's own fields
+                    assert (
+                        ids
+                        == [
+                            db.execute("SELECT id FROM articles WHERE num = %s", (num,)).fetchone()[
+                                0
+                            ]  # type: ignore[index]
+                            for num in walked[:needed]
+                        ]
+                    )
     finally:
         backend.close()
 
@@ -356,16 +368,19 @@ def test_a_sparse_query_too_common_to_rank_shows_the_same_pages_as_sqlite(
     monkeypatch.setattr("newsarchive.store.pg_search.RANK_WINDOW", 5)
     monkeypatch.setattr(pg_search, "DENSE_SHARE", 2.0)
     spans = []
-    real = pg_search._newest_nums
+    real = pg_search._newest_rows
     monkeypatch.setattr(
         pg_search,
-        "_newest_nums",
-        lambda *a: spans.append(a[2]) or real(*a),  # type: ignore[func-returns-value]
+        "_newest_rows",
+        lambda *a, **k: spans.append(k) or real(*a, **k),  # type: ignore[func-returns-value]
     )
     for text in ("the", "said", "minister"):
         for sort in (SortOrder.RELEVANCE, SortOrder.NEWEST):
-            query = SearchQuery(text, limit=4, offset=1, sort=sort)
-            expected, got = sqlite.search(query), postgres.search(query)
-            assert got.bounded and expected.bounded
-            assert [h.id for h in got.hits] == [h.id for h in expected.hits], (text, sort)
-    assert spans  # the spans were used
+            # the first page's fields come with the probes (a page may pass the window)
+            for offset, limit in ((0, 4), (1, 4), (0, 9)):
+                query = SearchQuery(text, limit=limit, offset=offset, sort=sort)
+                expected, got = sqlite.search(query), postgres.search(query)
+                assert got.bounded and expected.bounded
+                assert [h.id for h in got.hits] == [h.id for h in expected.hits], (text, sort)
+                assert [h.title for h in got.hits] == [h.title for h in expected.hits]
+    assert {"fields": True} in spans and {} in spans  # the spans were used, both ways

@@ -259,7 +259,7 @@ CREATE TABLE category_articles (
 # lexeme ``span_lexeme(level, num >> level)`` of each level (a leading space: no word of a
 # text can be one). They carry no positions, so neither ranking nor lengths see them. A
 # level every 2 bits: the block holding a given article reaches back from it at most four
-# times further than the next smaller level's does (pg_search._newest_nums).
+# times further than the next smaller level's does (pg_search._newest_rows).
 SPAN_LEVELS: Final = (10, 12, 14, 16, 18, 20, 22, 24)
 
 

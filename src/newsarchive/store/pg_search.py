@@ -21,7 +21,7 @@ counted: counting 2,001 matches visits as many table rows (about 20 ms).
 
 GIN can neither order matches nor stop early, so the newest matches of a query in less
 than ``DENSE_SHARE`` of the documents (and without a prefix) are found through spans
-(``_newest_nums``): every search document also holds a position-less lexeme for each
+(``_newest_rows``): every search document also holds a position-less lexeme for each
 block of 2**10, 2**12, ... 2**24 article numbers it falls in (``pg_schema.SPAN_LEVELS``),
 and the query ANDed with one block's lexeme makes the index return only the matches
 within that block, block by block from the newest, each step reaching further back,
@@ -280,13 +280,20 @@ def run_search(db: psycopg.Connection[Any], query: SearchQuery) -> SearchResult:
         if share is None or matches <= window:  # counted: at least what was counted
             share = matches / max(stats.documents, 1)
     newest = None  # a sparse query's newest matches, found through spans
+    page = None  # or its first page, fields and all
     # a prefix stands for every word it begins: the index would pass over each of them
     if matches > window and share is not None and share < DENSE_SHARE and ":*" not in plan.tsquery:
-        # the page's, or the window's when sorting by date
-        needed = window if query.sort is SortOrder.NEWEST else query.offset + query.limit
-        newest = _newest_nums(db, plan, min(needed, window), share, stats.newest)
+        if query.sort is SortOrder.NEWEST:  # the window's, ranked by date
+            newest = [row[0] for row in _newest_rows(db, plan, window, share, stats.newest)]
+        elif query.offset <= 0:  # the first page's, with their fields
+            size = max(0, min(query.limit, window))
+            found = _newest_rows(db, plan, size, share, stats.newest, fields=True)
+            page = [_Row(int(row[0]), 0.0, tuple(row[2:])) for row in found]
+        else:
+            needed = min(query.offset + query.limit, window)
+            newest = [row[0] for row in _newest_rows(db, plan, needed, share, stats.newest)]
     if matches > window and query.sort is SortOrder.RELEVANCE:
-        rows = _newest(db, query, plan, window, newest)
+        rows = page if page is not None else _newest(db, query, plan, window, newest)
     elif matches == 0:
         rows = []
     elif rows is None:
@@ -497,9 +504,15 @@ def _newest(
     return [_Row(int(row[0]), 0.0, tuple(row[2:])) for row in rows]
 
 
-def _newest_nums(
-    db: psycopg.Connection[Any], plan: _Plan, needed: int, share: float, newest: int
-) -> list[int]:
+def _newest_rows(
+    db: psycopg.Connection[Any],
+    plan: _Plan,
+    needed: int,
+    share: float,
+    newest: int,
+    *,
+    fields: bool = False,
+) -> list[tuple[Any, ...]]:
     """The ``needed`` most recently added matches (fewer if there are not as many),
     newest first, found span by span from the newest article back: the index intersects
     the query with one span's lexeme, so only the matches within that span are read from
@@ -507,8 +520,10 @@ def _newest_nums(
     so a step takes one span (not several ORed, which cost a pass each): the smallest
     holding the newest article not yet searched and reaching back over the rows expected
     to hold ``SPAN_MARGIN`` times the matches still needed at the query's ``share``; the
-    rows expected grow four times at each further step."""
-    found: list[int] = []
+    rows expected grow four times at each further step. Each match is its number, and
+    with ``fields`` its score (0) and article fields (``_FIELDS``): the first page's
+    statement is then the probes' own."""
+    found: list[tuple[Any, ...]] = []
     last, step = newest, 0  # the newest article not yet searched
     while last > 0 and len(found) < needed:
         rows = (needed - len(found)) / max(share, 1e-6) * SPAN_MARGIN * 4**step
@@ -516,14 +531,14 @@ def _newest_nums(
             (n for n in SPAN_LEVELS if last - (last >> n << n) + 1 >= rows), SPAN_LEVELS[-1]
         )
         block = last >> level
-        found += [
-            int(num)
-            for (num,) in db.execute(
-                f"SELECT f.num FROM {plan.source(spans=True)} WHERE {plan.where}"
-                " AND f.num <= %s ORDER BY f.num + 0 DESC LIMIT %s",  # + 0: never a walk
-                (*plan.within(f"'{span_lexeme(level, block)}'"), last, needed - len(found)),
-            )
-        ]
+        probe = (
+            f"SELECT f.num, 0.0::float8 AS score FROM {plan.source(spans=True)}"
+            f" WHERE {plan.where} AND f.num <= %s ORDER BY f.num + 0 DESC LIMIT %s"
+        )  # + 0: never a walk
+        if fields:
+            probe = f"WITH p AS MATERIALIZED ({probe}) {_FIELDS} ORDER BY p.num DESC"
+        span = f"'{span_lexeme(level, block)}'"
+        found += db.execute(probe, (*plan.within(span), last, needed - len(found))).fetchall()
         last, step = (block << level) - 1, step + 1
     return found
 
