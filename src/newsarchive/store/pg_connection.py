@@ -80,8 +80,11 @@ class _MissingDatabase(StoreError):
 def _connect(url: str, *, readonly: bool) -> psycopg.Connection[Any]:
     # a plan for each statement's own values: psycopg prepares a statement run five
     # times, and the server's generic plan for it ignores how common the searched words
-    # are (a search for a name in one category went from 25 to 100 ms after ten runs)
-    options = "-c plan_cache_mode=force_custom_plan"
+    # are (a search for a name in one category went from 25 to 100 ms after ten runs);
+    # parallel workers only for plans costing far more than starting one does (about
+    # 5 ms: a name's matches since a date, 576 at 1M, were counted in 8.7 ms with a
+    # worker, in 1.8 ms without)
+    options = "-c plan_cache_mode=force_custom_plan -c parallel_setup_cost=10000"
     if readonly:
         options += " -c default_transaction_read_only=on"
     try:
