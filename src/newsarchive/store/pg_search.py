@@ -260,14 +260,14 @@ def run_search(db: psycopg.Connection[Any], query: SearchQuery) -> SearchResult:
     # the newest search document (the statistics are kept while it is the same) and, in
     # the same statement, the hidden near-duplicates _surely_over counts with those kept
     known = stats_module.cached(db)
-    limit = _duplicates_limit(db, query, plan, known, window) if known else 0
+    counting = _duplicates_limit(db, query, plan, known, window) if known else 0
     row = db.execute(
         "SELECT (SELECT max(num) FROM articles_fts), (SELECT count(*) FROM"
         " (SELECT FROM groupings WHERE duplicate_of IS NOT NULL LIMIT %s) d)",
-        (limit,),
+        (counting,),
     ).fetchone()
     stats = stats_module.archive(db, int(row[0] or 0) if row else 0)
-    hidden = (limit, int(row[1])) if row and limit and stats is known else None
+    hidden = (counting, int(row[1])) if row and counting and stats is known else None
     over, share = _surely_over(db, query, plan, stats, window, hidden)
     rows: list[_Row] | None = None
     if over:
@@ -339,7 +339,7 @@ def _surely_over(
     (None if neither was consulted)."""
     if not stats.sampled:
         return False, None
-    key = (plan.tsquery, plan.normalised, plan.joins, plan.where, *plan.params)
+    key = _sample_key(plan)
     sample = stats.samples.get(key)
     # a single word's own share (0 when not among the common lexemes): a filter may make
     # its matches rare, not its newest matches sparse
@@ -378,11 +378,15 @@ def _duplicates_limit(
     statistics (0: none)."""
     if not stats.sampled or query.duplicates:
         return 0
-    key = (plan.tsquery, plan.normalised, plan.joins, plan.where, *plan.params)
-    sample = stats.samples.get(key)
+    sample = stats.samples.get(_sample_key(plan))
     if sample is not None and stats_module.enough(stats, *sample, window):
         return 0
     return _margin(query, stats, _word_share(db, plan, stats), window)
+
+
+def _sample_key(plan: _Plan) -> tuple[object, ...]:
+    """What a query's count in the fixed sample is kept under."""
+    return (plan.tsquery, plan.normalised, plan.joins, plan.where, *plan.params)
 
 
 def _word_share(db: psycopg.Connection[Any], plan: _Plan, stats: stats_module.Archive) -> float:

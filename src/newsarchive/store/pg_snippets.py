@@ -11,6 +11,9 @@ are what is marked. Only the words that begin as one of the query's lexemes does
 it (``to_tsvector``, the documents' configuration), and ``pg_search`` asks for the words
 it has not seen before.
 
+A long text is first cut to an excerpt (``excerpt``) around the first place where the
+query's longest word or phrase seems to be (``probes``: a phrase's words' starts one
+after another, so "prime minister" is not looked for at an earlier "foreign minister").
 The snippet is about ``CHARS`` characters (24 words of news prose, as ``ts_headline``'s
 MaxWords): the stretch holding the most distinct marked words, widened evenly on both
 sides and cut at spaces; the text's start when nothing is marked.
@@ -30,7 +33,6 @@ EXCERPT_BEFORE, EXCERPT_CHARS = 60, 180  # a long text's excerpt around a probab
 _WORD = re.compile(r"[^\W_]+")
 _COMPOUND = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
 _WORD_START = re.compile(r"(?<![^\W_])[^\W_]")
-_SPACE = re.compile(r"\s")
 # a normalised tsquery's tokens: a lexeme (with its weights or prefix mark), an operator
 _QUERY_TOKEN = re.compile(r"'((?:[^']|'')*)'(:[*A-D]+)?|(<\d*-?>)|([&|!()])")
 
@@ -77,9 +79,9 @@ class Terms:
 
 
 @dataclass(frozen=True, slots=True)
-class _Word:
-    """A word of the text that may match: where it ends, its key (lower-cased), and the
-    compound beginning with it, if any (where that ends, its key)."""
+class Candidate:
+    """A word of a text that may match (``scan``): where it ends, its key (lower-cased),
+    and the compound beginning with it, if any (where that ends, its key)."""
 
     end: int
     key: str
@@ -187,9 +189,9 @@ def excerpt(text: str, found: list[Probe]) -> str | None:
     return None
 
 
-def scan(text: str, query: Terms) -> dict[int, _Word]:
+def scan(text: str, query: Terms) -> dict[int, Candidate]:
     """The words of the text that may match the query, by where they begin."""
-    found: dict[int, _Word] = {}
+    found: dict[int, Candidate] = {}
     for match in query.starts.finditer(text):
         start = match.start()
         word = _WORD.match(text, start)
@@ -201,21 +203,21 @@ def scan(text: str, query: Terms) -> dict[int, _Word]:
             whole = _COMPOUND.match(text, start)
             if whole is not None:
                 compound = (whole.end(), whole.group().lower())
-        found[start] = _Word(end, word.group().lower(), compound)
+        found[start] = Candidate(end, word.group().lower(), compound)
     return found
 
 
-def keys(found: dict[int, _Word]) -> set[str]:
+def keys(found: dict[int, Candidate]) -> set[str]:
     """The words (and compounds) whose lexemes ``mark`` needs."""
     return {key for word in found.values() for key in _keys(word)}
 
 
-def _keys(word: _Word) -> tuple[str, ...]:
+def _keys(word: Candidate) -> tuple[str, ...]:
     return (word.key, word.compound[1]) if word.compound else (word.key,)
 
 
 def mark(
-    text: str, found: dict[int, _Word], query: Terms, lexemes: Mapping[str, str | None]
+    text: str, found: dict[int, Candidate], query: Terms, lexemes: Mapping[str, str | None]
 ) -> str:
     """The text's snippet with the query's words marked (``lexemes``: the lexemes of the
     ``keys`` of ``found``, the text's ``scan``)."""
@@ -235,7 +237,7 @@ def mark(
 
 
 def _marks(
-    text: str, found: dict[int, _Word], query: Terms, lexemes: Mapping[str, str | None]
+    text: str, found: dict[int, Candidate], query: Terms, lexemes: Mapping[str, str | None]
 ) -> list[tuple[int, int]]:
     """The spans of the words to mark, in order: each phrase found from a word that may
     match (or the compound it begins), its words (a compound's parts) marked."""
@@ -251,7 +253,7 @@ def _marks(
 
 def _phrase_at(
     text: str,
-    found: dict[int, _Word],
+    found: dict[int, Candidate],
     lexemes: Mapping[str, str | None],
     phrase: tuple[tuple[str, bool], ...],
     start: int,
