@@ -9,13 +9,11 @@ from collections.abc import Callable, Iterator
 from newsarchive.model import Article, Enrichment, Entity, Figure, Quote
 from newsarchive.store.statements import Statements
 
-_PAGE = 200
-
 
 class EnrichmentReads(Statements):
     """The reading half of a store's enrichment (a mixin over its connection)."""
 
-    _load: Callable[[int], tuple[Article, bool, str, int]]
+    _keyset: Callable[..., Iterator[Article]]
 
     def enrichment(self, article_id: str) -> Enrichment | None:
         row = self._execute(
@@ -75,22 +73,11 @@ class EnrichmentReads(Statements):
     def articles_needing_enrichment(
         self, version: str, *, force: bool = False
     ) -> Iterator[Article]:
-        # keyset pages by ingest order: nothing is held open between pages, and an article
-        # enriched meanwhile is not given twice
-        last = 0
-        where = "" if force else " AND (e.version IS NULL OR e.version != ?)"
-        params: tuple[object, ...] = () if force else (version,)
-        while True:
-            page = [
-                int(num)
-                for (num,) in self._execute(
-                    "SELECT a.num FROM articles a LEFT JOIN enrichments e"
-                    f" ON e.article_num = a.num WHERE a.num > ?{where} ORDER BY a.num LIMIT ?",
-                    (last, *params, _PAGE),
-                ).fetchall()
-            ]
-            for num in page:
-                yield self._load(num)[0]
-            if len(page) < _PAGE:
-                return
-            last = page[-1]
+        # an article enriched meanwhile is not given twice (``_keyset``)
+        if force:
+            return self._keyset("1 = 1")
+        return self._keyset(
+            "(e.version IS NULL OR e.version != ?)",
+            (version,),
+            " LEFT JOIN enrichments e ON e.article_num = a.num",
+        )

@@ -26,6 +26,7 @@ from newsarchive.store.sqlite_rows import (
 from newsarchive.store.statements import Statements
 
 _A_COLUMNS = "a.title, a.summary, a.body, a.captions, a.published, a.extra"
+_KEYSET_PAGE = 200  # articles read in one statement by ``_keyset``
 
 
 class ArticleReads(Statements):
@@ -39,6 +40,29 @@ class ArticleReads(Statements):
     def get(self, article_id: str) -> Article | None:
         found = self._execute("SELECT num FROM articles WHERE id = ?", (article_id,)).fetchone()
         return None if found is None else self._load(found[0])[0]
+
+    def _keyset(
+        self, condition: str, params: tuple[object, ...] = (), joins: str = ""
+    ) -> Iterator[Article]:
+        """Articles matching ``condition`` (over ``articles a`` and ``joins``) in ingest
+        order, a page at a time: nothing is held open between pages, so writes in between
+        are fine, and an article changed meanwhile so that it no longer matches is not
+        given."""
+        last = 0
+        while True:
+            page = [
+                int(num)
+                for (num,) in self._execute(
+                    f"SELECT a.num FROM articles a{joins} WHERE a.num > ? AND {condition}"
+                    " ORDER BY a.num LIMIT ?",
+                    (last, *params, _KEYSET_PAGE),
+                ).fetchall()
+            ]
+            for num in page:
+                yield self._load(num)[0]
+            if len(page) < _KEYSET_PAGE:
+                return
+            last = page[-1]
 
     def _load(self, num: int) -> tuple[Article, bool, str, int]:
         """The current article, whether its raw text is stored, when and where it was seen."""

@@ -20,7 +20,6 @@ from newsarchive.store.grouping import (
 )
 from newsarchive.store.statements import Statements
 
-_PAGE = 200
 _MAX_STORY_ARTICLES = 1_000  # a story page lists at most this many
 
 
@@ -30,7 +29,7 @@ class StoryReads(Statements):
 
     _IDS_PER_QUERY = 500  # article ids looked up in one statement
     _STORIES_NEWEST = STORY_FROM  # the tables as ``stories`` walks them newest first
-    _load: Callable[[int], tuple[Article, bool, str, int]]
+    _keyset: Callable[[str], Iterator[Article]]
     _listed: Callable[[list[int]], tuple[ListedArticle, ...]]
 
     # -- what put_groupings reads ------------------------------------------------
@@ -115,25 +114,6 @@ class StoryReads(Statements):
         return self._keyset(
             "NOT EXISTS (SELECT 1 FROM article_categories ac WHERE ac.article_num = a.num)"
         )
-
-    def _keyset(self, condition: str) -> Iterator[Article]:
-        """Articles matching ``condition`` in ingest order, a page at a time (nothing is
-        held open between pages, so writes in between are fine)."""
-        last = 0
-        while True:
-            page = [
-                int(num)
-                for (num,) in self._execute(
-                    f"SELECT a.num FROM articles a WHERE a.num > ? AND {condition}"
-                    " ORDER BY a.num LIMIT ?",
-                    (last, _PAGE),
-                ).fetchall()
-            ]
-            for num in page:
-                yield self._load(num)[0]
-            if len(page) < _PAGE:
-                return
-            last = page[-1]
 
     def story(self, story_id: str) -> StoryPage | None:
         found = self._story_row(story_id)
