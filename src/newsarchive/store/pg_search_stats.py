@@ -14,8 +14,8 @@ given number of matches (a lower confidence bound of its share of the sample tim
 archive's size), so a query too common to rank is never counted match by match. The
 sample is about 60 pages, too few to tell a word in 2% of the archive (20,000 matches
 at 1M) from a rare one, so a single word is first judged by ANALYZE's statistics
-(``word_share``: the shares of the 10,000 most common lexemes, migration 8, from at
-least ``ANALYZE_ROWS`` rows) with the same bound (``surely_over``). Each query's count
+(``word_share``: the shares of the 10,000 most common lexemes, migrations 8 and 10,
+from at least ``ANALYZE_ROWS`` rows) with the same bound (``surely_over``). Each query's count
 in the sample is kept with the statistics (``Archive.samples``).
 """
 
@@ -36,7 +36,7 @@ SAMPLE_SEED = 7
 DF_COUNT_LIMIT = 5_000  # a phrase's matches are counted up to here, then estimated
 CONFIDENCE = 4.0  # standard deviations below a sample's share for "surely more than"
 # rows ANALYZE samples at the default statistics target (300 x 100): the fewest its shares
-# of common lexemes can rest on (at migration 8's target of 1000, 300,000)
+# of common lexemes can rest on (at the lexeme statistics' target of 1000, 300,000)
 ANALYZE_ROWS = 30_000
 SAMPLES_KEPT = 1_000  # queries whose count in the sample is kept, per connection
 
